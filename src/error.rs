@@ -1,0 +1,106 @@
+//! The crate's one error type.
+//!
+//! Every fallible function returns [`Result`]. Bad respondent data is reported as
+//! [`Error::Validation`], which carries the full [`ValidationReport`] so that callers (and the Python
+//! layer) can show every problem with its file, row, column and value.
+
+use crate::data::ValidationReport;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `doe_democratie`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An instrument (scale, question, attribute list) that breaks the ontology's rules.
+    /// `at` locates the fault inside the definition, e.g. `scales[frequency_4_dk].nets[top2]`.
+    #[error("invalid instrument definition at {at}: {message}")]
+    InvalidInstrument {
+        /// Where in the definition the fault is.
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// An instrument file that is not well-formed JSON or does not match the documented format.
+    #[error("cannot parse instrument {source_name} (line {line}, column {column}): {message}")]
+    InstrumentFormat {
+        /// File name, or `<string>` for text passed directly.
+        source_name: String,
+        /// 1-based line of the fault.
+        line: usize,
+        /// 1-based column of the fault.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+
+    /// Respondent data that does not fit the instrument. The report lists every problem found
+    /// (strict mode stops at the first one).
+    #[error("{0}")]
+    Validation(ValidationReport),
+
+    /// A file that could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path that was being read or written.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A lookup by id that names nothing in the instrument or data.
+    #[error("unknown {kind} '{id}'{}", known_hint(.known))]
+    UnknownId {
+        /// What kind of thing was looked up (`question`, `scale`, `item`, …).
+        kind: &'static str,
+        /// The id that was asked for.
+        id: String,
+        /// Valid ids, for the message (may be abbreviated).
+        known: Vec<String>,
+    },
+
+    /// An argument outside its allowed values (e.g. an unknown option name).
+    #[error("invalid argument {name}: {message}")]
+    InvalidArgument {
+        /// The argument's name.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+fn known_hint(known: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if known.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("; known: ");
+    s.push_str(&known.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", "));
+    if known.len() > SHOWN {
+        s.push_str(&format!(", … ({} in all)", known.len()));
+    }
+    s
+}
+
+impl Error {
+    pub(crate) fn instrument(at: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidInstrument {
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn unknown<'a>(
+        kind: &'static str,
+        id: &str,
+        known: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        Error::UnknownId {
+            kind,
+            id: id.to_string(),
+            known: known.into_iter().map(str::to_string).collect(),
+        }
+    }
+}

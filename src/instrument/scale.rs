@@ -1,0 +1,328 @@
+//! Answer scales: ordered categories, missing-value codes and named nets.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::check_id;
+use crate::error::{Error, Result};
+
+/// A numeric answer code as stored in the data (`1` = "Vaak", `9` = "Weet niet", …).
+pub type Code = u16;
+
+/// The one code value no scale may use: the columnar store marks an empty cell with it.
+pub const NO_ANSWER: Code = Code::MAX;
+
+/// One substantive answer category of a scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    /// The code stored in the data.
+    pub code: Code,
+    /// Stable English identifier, e.g. `often`.
+    pub id: String,
+    /// The Dutch label exactly as the report prints it.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+}
+
+/// What kind of missing answer a [`MissingCode`] stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingKind {
+    /// 'Weet niet' (don't know).
+    DontKnow,
+    /// The respondent declined to answer.
+    Refused,
+    /// The question did not apply.
+    NotApplicable,
+}
+
+/// A code that is a valid answer but not a substantive category ('weet niet' and the like).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingCode {
+    /// The code stored in the data.
+    pub code: Code,
+    /// Stable English identifier, e.g. `dont_know`.
+    pub id: String,
+    /// Dutch label as printed, e.g. `Weet niet`.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// Which kind of missing answer this is.
+    pub kind: MissingKind,
+    /// Whether answers with this code count in the base of percentages (Fig 2.2 shows
+    /// 'Weet niet' as a category of n=98; the frequency grids leave it out of the item n).
+    #[serde(default)]
+    pub in_base: bool,
+}
+
+/// A named union of substantive categories, e.g. the top-2 box "vaak of regelmatig".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Net {
+    /// Stable English identifier, e.g. `top2`.
+    pub id: String,
+    /// Dutch label, e.g. `vaak of regelmatig`.
+    pub label_nl: String,
+    /// English label.
+    pub label_en: String,
+    /// The category codes the net combines.
+    pub codes: Vec<Code>,
+}
+
+/// An answer scale. Construct with [`Scale::new`], which checks every rule; an invalid scale cannot
+/// exist, including one read from a file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "ScaleSpec", into = "ScaleSpec")]
+pub struct Scale {
+    id: String,
+    label_en: String,
+    categories: Vec<Category>,
+    missing: Vec<MissingCode>,
+    nets: Vec<Net>,
+    lookup: HashMap<String, Code>,
+}
+
+impl PartialEq for Scale {
+    fn eq(&self, other: &Self) -> bool {
+        // `lookup` is derived from the other fields.
+        self.id == other.id
+            && self.label_en == other.label_en
+            && self.categories == other.categories
+            && self.missing == other.missing
+            && self.nets == other.nets
+    }
+}
+
+/// The file form of a [`Scale`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScaleSpec {
+    id: String,
+    #[serde(default)]
+    label_en: String,
+    categories: Vec<Category>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    missing: Vec<MissingCode>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    nets: Vec<Net>,
+}
+
+impl TryFrom<ScaleSpec> for Scale {
+    type Error = Error;
+    fn try_from(s: ScaleSpec) -> Result<Self> {
+        Scale::new(s.id, s.label_en, s.categories, s.missing, s.nets)
+    }
+}
+
+impl From<Scale> for ScaleSpec {
+    fn from(s: Scale) -> Self {
+        ScaleSpec {
+            id: s.id,
+            label_en: s.label_en,
+            categories: s.categories,
+            missing: s.missing,
+            nets: s.nets,
+        }
+    }
+}
+
+fn normalise(label: &str) -> String {
+    label.trim().to_lowercase()
+}
+
+impl Scale {
+    /// Builds a scale and checks it: at least one category; codes and ids unique across categories
+    /// and missing codes (so a missing code cannot also be substantive); non-empty labels; nets that
+    /// name only substantive codes of this scale; no code equal to [`NO_ANSWER`].
+    ///
+    /// ```
+    /// use doe_democratie::instrument::{Category, MissingCode, MissingKind, Net, Scale};
+    /// let cat = |code, id: &str, nl: &str| Category {
+    ///     code, id: id.into(), label_nl: nl.into(), label_en: id.into() };
+    /// let scale = Scale::new(
+    ///     "yes_no", "Yes / no",
+    ///     vec![cat(1, "yes", "Ja"), cat(2, "no", "Nee")],
+    ///     vec![MissingCode { code: 9, id: "dont_know".into(), label_nl: "Weet niet".into(),
+    ///          label_en: "Don't know".into(), kind: MissingKind::DontKnow, in_base: true }],
+    ///     vec![],
+    /// ).unwrap();
+    /// assert_eq!(scale.parse_cell("Weet niet"), Some(9));
+    ///
+    /// // A net that names a code outside the scale is refused.
+    /// let bad = Scale::new("s", "", vec![cat(1, "a", "A")], vec![],
+    ///     vec![Net { id: "top".into(), label_nl: "top".into(), label_en: "top".into(), codes: vec![7] }]);
+    /// assert!(bad.is_err());
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        label_en: impl Into<String>,
+        categories: Vec<Category>,
+        missing: Vec<MissingCode>,
+        nets: Vec<Net>,
+    ) -> Result<Self> {
+        let id = id.into();
+        let at = format!("scales[{id}]");
+        check_id(&at, &id)?;
+        if categories.is_empty() {
+            return Err(Error::instrument(&at, "a scale needs at least one category"));
+        }
+        let mut lookup: HashMap<String, Code> = HashMap::new();
+        let mut codes: HashMap<Code, &str> = HashMap::new();
+        let entries = categories
+            .iter()
+            .map(|c| (c.code, &c.id, &c.label_nl, &c.label_en, "categories"))
+            .chain(
+                missing
+                    .iter()
+                    .map(|m| (m.code, &m.id, &m.label_nl, &m.label_en, "missing")),
+            );
+        for (code, cid, nl, en, part) in entries {
+            let at = format!("{at}.{part}[{cid}]");
+            check_id(&at, cid)?;
+            if code == NO_ANSWER {
+                return Err(Error::instrument(
+                    &at,
+                    format!("code {NO_ANSWER} is reserved for an empty cell"),
+                ));
+            }
+            if let Some(prev) = codes.insert(code, cid) {
+                let what = if part == "missing" {
+                    "a missing code may not also be a substantive category"
+                } else {
+                    "codes must be unique within a scale"
+                };
+                return Err(Error::instrument(
+                    &at,
+                    format!("code {code} is used by both '{prev}' and '{cid}': {what}"),
+                ));
+            }
+            if nl.trim().is_empty() {
+                return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
+            }
+            if en.trim().is_empty() {
+                return Err(Error::instrument(&at, "empty English label (label_en)"));
+            }
+            for key in [cid.as_str(), nl, en] {
+                match lookup.insert(normalise(key), code) {
+                    Some(other) if other != code => {
+                        return Err(Error::instrument(
+                            &at,
+                            format!("'{key}' names both code {other} and code {code}"),
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut net_ids = std::collections::HashSet::new();
+        for net in &nets {
+            let at = format!("{at}.nets[{}]", net.id);
+            check_id(&at, &net.id)?;
+            if !net_ids.insert(net.id.as_str()) {
+                return Err(Error::instrument(&at, "duplicate net id"));
+            }
+            if net.codes.is_empty() {
+                return Err(Error::instrument(&at, "a net needs at least one code"));
+            }
+            if net.label_nl.trim().is_empty() {
+                return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
+            }
+            for code in &net.codes {
+                if !categories.iter().any(|c| c.code == *code) {
+                    let why = if missing.iter().any(|m| m.code == *code) {
+                        "is a missing code, not a substantive category"
+                    } else {
+                        "is not a code of this scale"
+                    };
+                    return Err(Error::instrument(&at, format!("code {code} {why}")));
+                }
+            }
+        }
+        Ok(Scale {
+            id,
+            label_en: label_en.into(),
+            categories,
+            missing,
+            nets,
+            lookup,
+        })
+    }
+
+    /// The scale's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// English description of the scale.
+    pub fn label_en(&self) -> &str {
+        &self.label_en
+    }
+    /// Substantive categories in scale order.
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+    /// Missing-value codes ('weet niet' …).
+    pub fn missing(&self) -> &[MissingCode] {
+        &self.missing
+    }
+    /// Named nets (top-2 box …).
+    pub fn nets(&self) -> &[Net] {
+        &self.nets
+    }
+    /// A net by id.
+    pub fn net(&self, id: &str) -> Result<&Net> {
+        self.nets
+            .iter()
+            .find(|n| n.id == id)
+            .ok_or_else(|| Error::unknown("net", id, self.nets.iter().map(|n| n.id.as_str())))
+    }
+    /// Whether `code` is a substantive category.
+    pub fn is_substantive(&self, code: Code) -> bool {
+        self.categories.iter().any(|c| c.code == code)
+    }
+    /// The missing-code definition of `code`, if it is one.
+    pub fn missing_code(&self, code: Code) -> Option<&MissingCode> {
+        self.missing.iter().find(|m| m.code == code)
+    }
+    /// Whether `code` is any valid code of this scale (substantive or missing).
+    pub fn is_valid(&self, code: Code) -> bool {
+        self.is_substantive(code) || self.missing_code(code).is_some()
+    }
+    /// Largest valid code: the size of a dense per-code counting array is `max_code() + 1`.
+    pub fn max_code(&self) -> Code {
+        self.categories
+            .iter()
+            .map(|c| c.code)
+            .chain(self.missing.iter().map(|m| m.code))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Reads one data cell: a numeric code, a category id, or its Dutch or English label
+    /// (case and surrounding space ignored). `None` if it names nothing in this scale.
+    pub fn parse_cell(&self, cell: &str) -> Option<Code> {
+        let t = cell.trim();
+        if let Ok(code) = t.parse::<Code>() {
+            return self.is_valid(code).then_some(code);
+        }
+        if let Some(code) = integral_float(t) {
+            return self.is_valid(code).then_some(code);
+        }
+        self.lookup.get(&normalise(t)).copied()
+    }
+
+    /// The Dutch label of a code (substantive or missing).
+    pub fn label_nl(&self, code: Code) -> Option<&str> {
+        self.categories
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.label_nl.as_str())
+            .or_else(|| self.missing_code(code).map(|m| m.label_nl.as_str()))
+    }
+}
+
+/// `"3.0"` → 3: spreadsheets and pandas write whole codes as floats.
+pub(crate) fn integral_float(t: &str) -> Option<Code> {
+    let f: f64 = t.parse().ok()?;
+    (f.fract() == 0.0 && f >= 0.0 && f < f64::from(NO_ANSWER)).then_some(f as Code)
+}
