@@ -77,7 +77,14 @@ fn known_hint(known: &[String]) -> String {
         return String::new();
     }
     let mut s = String::from("; known: ");
-    s.push_str(&known.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", "));
+    s.push_str(
+        &known
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     if known.len() > SHOWN {
         s.push_str(&format!(", … ({} in all)", known.len()));
     }

@@ -1,5 +1,13 @@
-//! Respondent data: a columnar store validated against an [`Instrument`](crate::Instrument).
+//! Respondent data: readers (CSV, JSON records, in-memory columns) and a columnar store validated
+//! against an [`Instrument`](crate::Instrument).
 
 mod problem;
+mod raw;
+mod responses;
+mod validate;
 
 pub use problem::{Problem, ProblemKind, ValidationReport};
+pub(crate) use raw::{decode_utf8, read_bytes};
+pub use raw::{parse_csv, parse_json_records, Cell, RawTable};
+pub use responses::{Municipality, Responses};
+pub use validate::validate;

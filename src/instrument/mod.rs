@@ -14,8 +14,8 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-pub use attributes::{Attributes, Grouping, Level, SizeClass};
 pub(crate) use attributes::find_level;
+pub use attributes::{Attributes, Grouping, Level, SizeClass};
 pub use question::{Item, Question, QuestionKind, Unit};
 pub(crate) use scale::integral_float;
 pub use scale::{Category, Code, MissingCode, MissingKind, Net, Scale, NO_ANSWER};
@@ -161,10 +161,7 @@ impl From<Instrument> for InstrumentSpec {
     }
 }
 
-fn unique_levels<'a>(
-    at: &str,
-    levels: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<()> {
+fn unique_levels<'a>(at: &str, levels: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<()> {
     let mut seen = HashSet::new();
     for (id, label_nl) in levels {
         let at = format!("{at}[{id}]");
@@ -198,11 +195,17 @@ impl Instrument {
 
         unique_levels(
             "attributes.roles",
-            attributes.roles.iter().map(|l| (l.id.as_str(), l.label_nl.as_str())),
+            attributes
+                .roles
+                .iter()
+                .map(|l| (l.id.as_str(), l.label_nl.as_str())),
         )?;
         unique_levels(
             "attributes.provinces",
-            attributes.provinces.iter().map(|l| (l.id.as_str(), l.label_nl.as_str())),
+            attributes
+                .provinces
+                .iter()
+                .map(|l| (l.id.as_str(), l.label_nl.as_str())),
         )?;
         unique_levels(
             "attributes.size_classes",
@@ -236,11 +239,16 @@ impl Instrument {
             let at = format!("groupings[{}]", g.id);
             check_id(&at, &g.id)?;
             if g.levels.is_empty() {
-                return Err(Error::instrument(&at, "a grouping needs at least one level"));
+                return Err(Error::instrument(
+                    &at,
+                    "a grouping needs at least one level",
+                ));
             }
             unique_levels(
                 &format!("{at}.levels"),
-                g.levels.iter().map(|l| (l.id.as_str(), l.label_nl.as_str())),
+                g.levels
+                    .iter()
+                    .map(|l| (l.id.as_str(), l.label_nl.as_str())),
             )?;
             if grouping_map.contains_key(&g.id) {
                 return Err(Error::instrument(&at, "duplicate grouping id"));
@@ -273,7 +281,10 @@ impl Instrument {
                 return Err(Error::instrument(&at, "duplicate question id"));
             }
             if q.text_nl.trim().is_empty() {
-                return Err(Error::instrument(&at, "empty Dutch question text (text_nl)"));
+                return Err(Error::instrument(
+                    &at,
+                    "empty Dutch question text (text_nl)",
+                ));
             }
             if let Some(scale) = q.scale_id() {
                 if !scale_map.contains_key(scale) {
@@ -287,7 +298,8 @@ impl Instrument {
                 }
             }
             match &q.kind {
-                QuestionKind::Grid { items, .. } | QuestionKind::MultiSelect { options: items, .. }
+                QuestionKind::Grid { items, .. }
+                | QuestionKind::MultiSelect { options: items, .. }
                     if items.is_empty() =>
                 {
                     return Err(Error::instrument(
@@ -487,9 +499,9 @@ impl Instrument {
     }
     /// A question by id.
     pub fn question(&self, id: &str) -> Result<&Question> {
-        self.questions
-            .get(id)
-            .ok_or_else(|| Error::unknown("question", id, self.questions.keys().map(String::as_str)))
+        self.questions.get(id).ok_or_else(|| {
+            Error::unknown("question", id, self.questions.keys().map(String::as_str))
+        })
     }
     /// A scale by id.
     pub fn scale(&self, id: &str) -> Result<&Scale> {

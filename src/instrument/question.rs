@@ -64,12 +64,24 @@ pub enum QuestionKind {
         max_picks: Option<u32>,
     },
     /// Free text; data column `<question_id>`.
+    #[serde(deserialize_with = "no_fields")]
     OpenText,
+}
+
+/// `open_text` takes no fields beyond `kind`; without this a unit variant of an internally tagged
+/// enum would silently ignore unknown ones.
+fn no_fields<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct NoFields {}
+    NoFields::deserialize(d).map(|_| ())
 }
 
 /// One question of the instrument.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+// No `deny_unknown_fields` here: serde does not support it together with `flatten` (every field of
+// the flattened `kind` would count as unknown). Unknown fields still fail, in `QuestionKind`, which
+// receives every field the struct does not consume.
 pub struct Question {
     /// Stable English identifier, e.g. `strategy_use`.
     pub id: String,

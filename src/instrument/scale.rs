@@ -15,6 +15,7 @@ pub const NO_ANSWER: Code = Code::MAX;
 
 /// One substantive answer category of a scale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Category {
     /// The code stored in the data.
     pub code: Code,
@@ -40,6 +41,7 @@ pub enum MissingKind {
 
 /// A code that is a valid answer but not a substantive category ('weet niet' and the like).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MissingCode {
     /// The code stored in the data.
     pub code: Code,
@@ -59,6 +61,7 @@ pub struct MissingCode {
 
 /// A named union of substantive categories, e.g. the top-2 box "vaak of regelmatig".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Net {
     /// Stable English identifier, e.g. `top2`.
     pub id: String,
@@ -165,7 +168,10 @@ impl Scale {
         let at = format!("scales[{id}]");
         check_id(&at, &id)?;
         if categories.is_empty() {
-            return Err(Error::instrument(&at, "a scale needs at least one category"));
+            return Err(Error::instrument(
+                &at,
+                "a scale needs at least one category",
+            ));
         }
         let mut lookup: HashMap<String, Code> = HashMap::new();
         let mut codes: HashMap<Code, &str> = HashMap::new();

@@ -1,0 +1,139 @@
+//! The columnar respondent store.
+
+use ndarray::{Array2, ArrayView1};
+use serde::{Deserialize, Serialize};
+
+use crate::instrument::{Code, ColumnKind, Instrument, NO_ANSWER};
+
+/// A responding municipality with the attributes its respondents' rows carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Municipality {
+    /// The `municipality` cell: a CBS code such as `GM0363` or a name.
+    pub id: String,
+    /// `municipality_name`, if given.
+    pub name: Option<String>,
+    /// Number of inhabitants, if given.
+    pub inhabitants: Option<u32>,
+    /// Size class id (given, or derived from `inhabitants`).
+    pub size_class: Option<String>,
+    /// Province id.
+    pub province: Option<String>,
+}
+
+/// Respondent data validated against an instrument.
+///
+/// Coded and flag columns live in one column-major `u16` matrix (respondents × columns), so a
+/// measure reads one contiguous slice per item. An empty cell holds [`NO_ANSWER`]; a column that
+/// was absent from the input (not asked) is marked in [`Responses::is_asked`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Responses {
+    pub(crate) respondent_ids: Vec<String>,
+    pub(crate) municipality: Vec<u32>,
+    pub(crate) municipalities: Vec<Municipality>,
+    pub(crate) roles: Vec<Option<String>>,
+    /// Instrument column position of each matrix column (coded and flag columns, in order).
+    pub(crate) code_columns: Vec<usize>,
+    pub(crate) codes: Array2<Code>,
+    /// Per instrument column: present in the input?
+    pub(crate) asked: Vec<bool>,
+    /// Text columns: instrument column position and cells.
+    pub(crate) text: Vec<(usize, Vec<Option<String>>)>,
+}
+
+impl Responses {
+    /// Number of respondents.
+    pub fn n_respondents(&self) -> usize {
+        self.respondent_ids.len()
+    }
+    /// Number of distinct municipalities.
+    pub fn n_municipalities(&self) -> usize {
+        self.municipalities.len()
+    }
+    /// Respondent ids in input order.
+    pub fn respondent_ids(&self) -> &[String] {
+        &self.respondent_ids
+    }
+    /// Municipalities in order of first appearance.
+    pub fn municipalities(&self) -> &[Municipality] {
+        &self.municipalities
+    }
+    /// For each respondent, the index of their municipality in [`Responses::municipalities`].
+    pub fn municipality_index(&self) -> &[u32] {
+        &self.municipality
+    }
+    /// For each respondent, their role id (or role text if the instrument lists no roles).
+    pub fn roles(&self) -> &[Option<String>] {
+        &self.roles
+    }
+    /// Whether the instrument column at `position` was present in the input.
+    pub fn is_asked(&self, position: usize) -> bool {
+        self.asked.get(position).copied().unwrap_or(false)
+    }
+    /// The codes of a coded or flag column by instrument column position ([`NO_ANSWER`] = empty).
+    pub fn codes(&self, position: usize) -> Option<ArrayView1<'_, Code>> {
+        let j = self.code_columns.iter().position(|&c| c == position)?;
+        Some(self.codes.column(j))
+    }
+    /// The cells of a text column by instrument column position.
+    pub fn text(&self, position: usize) -> Option<&[Option<String>]> {
+        self.text
+            .iter()
+            .find(|(c, _)| *c == position)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Checks that the store fits `instrument` (used when a store comes from outside, e.g. a
+    /// pickle): shapes agree and every code is valid for its column.
+    pub(crate) fn check_against(&self, instrument: &Instrument) -> Result<(), String> {
+        let n = self.respondent_ids.len();
+        let cols = instrument.columns();
+        if self.asked.len() != cols.len() {
+            return Err(format!(
+                "{} column flags for an instrument with {} columns",
+                self.asked.len(),
+                cols.len()
+            ));
+        }
+        if self.municipality.len() != n || self.roles.len() != n || self.codes.nrows() != n {
+            return Err("respondent attributes and codes differ in length".into());
+        }
+        if self
+            .municipality
+            .iter()
+            .any(|&m| m as usize >= self.municipalities.len())
+        {
+            return Err("a respondent points to a municipality that does not exist".into());
+        }
+        let expected: Vec<usize> = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind != ColumnKind::Text)
+            .map(|(i, _)| i)
+            .collect();
+        if self.code_columns != expected || self.codes.ncols() != expected.len() {
+            return Err("coded columns do not match the instrument".into());
+        }
+        for (j, &pos) in self.code_columns.iter().enumerate() {
+            let col = &cols[pos];
+            let q = &instrument.questions()[col.question];
+            let valid = |c: Code| match col.kind {
+                ColumnKind::Flag => c <= 1,
+                _ => instrument.scale_of(q).is_some_and(|s| s.is_valid(c)),
+            };
+            if let Some(bad) = self
+                .codes
+                .column(j)
+                .iter()
+                .find(|&&c| c != NO_ANSWER && !valid(c))
+            {
+                return Err(format!("column '{}' holds invalid code {bad}", col.name));
+            }
+        }
+        for (pos, cells) in &self.text {
+            if cols.get(*pos).map(|c| c.kind) != Some(ColumnKind::Text) || cells.len() != n {
+                return Err("text columns do not match the instrument".into());
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,321 @@
+//! [`Survey`]: an instrument with its validated responses — the front door of the library.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{self, RawTable, Responses, ValidationReport};
+use crate::error::{Error, Result};
+use crate::instrument::{ColumnKind, Instrument, NO_ANSWER};
+
+/// How to read respondent data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Fail on the first problem (`true`, the default) or keep valid values and report every
+    /// problem in [`Survey::validation_report`] (`false`).
+    pub strict: bool,
+    /// CSV field delimiter; `None` picks `,` or `;` from the header.
+    pub delimiter: Option<u8>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            strict: true,
+            delimiter: None,
+        }
+    }
+}
+
+impl ReadOptions {
+    /// Options for lenient reading.
+    pub fn lenient() -> Self {
+        ReadOptions {
+            strict: false,
+            ..Self::default()
+        }
+    }
+}
+
+/// Answer counts of one data column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemSummary {
+    /// Column name, `<question>.<item>` or `<question>`.
+    pub column: String,
+    /// Question id.
+    pub question: String,
+    /// Item id, for grids and multi-select options.
+    pub item: Option<String>,
+    /// Whether the column was in the input at all (absent = not asked, every cell missing).
+    pub asked: bool,
+    /// Substantive answers (for a multi-select option: 0 or 1; for open text: non-empty).
+    pub answered: usize,
+    /// Answers with a missing code such as 'weet niet'.
+    pub dont_know: usize,
+    /// Empty cells (all respondents when the column was not asked).
+    pub missing: usize,
+    /// For multi-select options: how many respondents picked it.
+    pub picked: Option<usize>,
+}
+
+/// An instrument together with respondent data validated against it.
+///
+/// ```
+/// use doe_democratie::{Instrument, Survey};
+/// let inst = Instrument::doe_democratie_2013();
+/// let csv = "respondent_id;municipality;forms_occurrence.social_entrepreneurship\n\
+///            1;GM0001;Ja\n2;GM0001;9\n3;GM0002;2\n";
+/// let survey = Survey::read_csv_str(csv, &inst, &Default::default()).unwrap();
+/// assert_eq!((survey.n_respondents(), survey.n_municipalities()), (3, 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SurveySpec", into = "SurveySpec")]
+pub struct Survey {
+    instrument: Instrument,
+    responses: Responses,
+    report: ValidationReport,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SurveySpec {
+    instrument: Instrument,
+    responses: Responses,
+    report: ValidationReport,
+}
+
+impl TryFrom<SurveySpec> for Survey {
+    type Error = Error;
+    fn try_from(s: SurveySpec) -> Result<Self> {
+        s.responses
+            .check_against(&s.instrument)
+            .map_err(|message| Error::InvalidArgument {
+                name: "survey",
+                message: format!("stored responses do not fit the instrument: {message}"),
+            })?;
+        Ok(Survey {
+            instrument: s.instrument,
+            responses: s.responses,
+            report: s.report,
+        })
+    }
+}
+
+impl From<Survey> for SurveySpec {
+    fn from(s: Survey) -> Self {
+        SurveySpec {
+            instrument: s.instrument,
+            responses: s.responses,
+            report: s.report,
+        }
+    }
+}
+
+impl Survey {
+    /// Validates a table of raw cells against `instrument`.
+    pub fn from_table(
+        table: RawTable,
+        instrument: &Instrument,
+        options: &ReadOptions,
+    ) -> Result<Survey> {
+        let (responses, report) = data::validate(table, instrument, options.strict)?;
+        Ok(Survey {
+            instrument: instrument.clone(),
+            responses,
+            report,
+        })
+    }
+
+    /// Reads a CSV file strictly (see [`Survey::read_csv_path`] for options).
+    pub fn from_csv_path(path: impl AsRef<Path>, instrument: &Instrument) -> Result<Survey> {
+        Self::read_csv_path(path, instrument, &ReadOptions::default())
+    }
+
+    /// Reads a CSV file: one row per respondent, `respondent_id` and `municipality` required;
+    /// `municipality_name`, `role`, `inhabitants`, `size_class`, `province` optional; one column per
+    /// item named `<question>.<item>`. Comma or semicolon delimited, UTF-8 with or without BOM.
+    pub fn read_csv_path(
+        path: impl AsRef<Path>,
+        instrument: &Instrument,
+        options: &ReadOptions,
+    ) -> Result<Survey> {
+        let path = path.as_ref();
+        let source = path.display().to_string();
+        let bytes = data::read_bytes(path)?;
+        let text = data::decode_utf8(&bytes, &source)?;
+        let table = data::parse_csv(text, &source, options.delimiter)?;
+        Self::from_table(table, instrument, options)
+    }
+
+    /// Reads CSV text (source name `<csv>` in problems).
+    pub fn read_csv_str(
+        text: &str,
+        instrument: &Instrument,
+        options: &ReadOptions,
+    ) -> Result<Survey> {
+        let table = data::parse_csv(text, "<csv>", options.delimiter)?;
+        Self::from_table(table, instrument, options)
+    }
+
+    /// Reads a JSON file holding a list of records, one object per respondent with the same keys
+    /// as the CSV columns.
+    pub fn read_json_path(
+        path: impl AsRef<Path>,
+        instrument: &Instrument,
+        options: &ReadOptions,
+    ) -> Result<Survey> {
+        let path = path.as_ref();
+        let source = path.display().to_string();
+        let bytes = data::read_bytes(path)?;
+        let text = data::decode_utf8(&bytes, &source)?;
+        let table = data::parse_json_records(text, &source)?;
+        Self::from_table(table, instrument, options)
+    }
+
+    /// Reads JSON records from text (source name `<json>` in problems).
+    pub fn read_json_str(
+        text: &str,
+        instrument: &Instrument,
+        options: &ReadOptions,
+    ) -> Result<Survey> {
+        let table = data::parse_json_records(text, "<json>")?;
+        Self::from_table(table, instrument, options)
+    }
+
+    /// The instrument.
+    pub fn instrument(&self) -> &Instrument {
+        &self.instrument
+    }
+    /// The validated responses.
+    pub fn responses(&self) -> &Responses {
+        &self.responses
+    }
+    /// Problems found when reading leniently (empty after a strict read).
+    pub fn validation_report(&self) -> &ValidationReport {
+        &self.report
+    }
+    /// Number of respondents.
+    pub fn n_respondents(&self) -> usize {
+        self.responses.n_respondents()
+    }
+    /// Number of distinct municipalities.
+    pub fn n_municipalities(&self) -> usize {
+        self.responses.n_municipalities()
+    }
+
+    /// Answered / 'weet niet' / missing counts for every data column, in questionnaire order.
+    pub fn item_summary(&self) -> Vec<ItemSummary> {
+        let n = self.n_respondents();
+        let questions = self.instrument.questions();
+        self.instrument
+            .columns()
+            .iter()
+            .enumerate()
+            .map(|(pos, col)| {
+                let q = &questions[col.question];
+                let item = col.item.map(|i| q.items()[i].id.clone());
+                let asked = self.responses.is_asked(pos);
+                let (mut answered, mut dont_know, mut picked) = (0, 0, None);
+                match col.kind {
+                    ColumnKind::Text => {
+                        let cells = self.responses.text(pos).unwrap_or_default();
+                        answered = cells.iter().filter(|c| c.is_some()).count();
+                    }
+                    ColumnKind::Flag => {
+                        let codes = self.responses.codes(pos).expect("flag column");
+                        answered = codes.iter().filter(|&&c| c != NO_ANSWER).count();
+                        picked = Some(codes.iter().filter(|&&c| c == 1).count());
+                    }
+                    ColumnKind::Coded => {
+                        let scale = self.instrument.scale_of(q).expect("validated instrument");
+                        for &c in self.responses.codes(pos).expect("coded column") {
+                            if c == NO_ANSWER {
+                                continue;
+                            }
+                            if scale.is_substantive(c) {
+                                answered += 1;
+                            } else {
+                                dont_know += 1;
+                            }
+                        }
+                    }
+                }
+                ItemSummary {
+                    column: col.name.clone(),
+                    question: q.id.clone(),
+                    item,
+                    asked,
+                    answered,
+                    dont_know,
+                    missing: n - answered - dont_know,
+                    picked,
+                }
+            })
+            .collect()
+    }
+
+    /// An HTML overview for notebooks: counts and the first `max_rows` item summaries.
+    pub fn to_html(&self, max_rows: usize) -> String {
+        let summary = self.item_summary();
+        let mut h = String::new();
+        h.push_str("<div class=\"doe-democratie-survey\">");
+        h.push_str(&format!(
+            "<p><strong>Survey</strong> <code>{}</code>: {} respondents in {} municipalities; {} problems reported</p>",
+            esc(self.instrument.id()),
+            self.n_respondents(),
+            self.n_municipalities(),
+            self.report.len()
+        ));
+        h.push_str("<table><thead><tr><th>column</th><th>asked</th><th>answered</th><th>weet niet</th><th>missing</th><th>picked</th></tr></thead><tbody>");
+        for s in summary.iter().take(max_rows) {
+            h.push_str(&format!(
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&s.column),
+                if s.asked { "yes" } else { "no" },
+                s.answered,
+                s.dont_know,
+                s.missing,
+                s.picked.map_or(String::new(), |p| p.to_string())
+            ));
+        }
+        h.push_str("</tbody></table>");
+        if summary.len() > max_rows {
+            h.push_str(&format!(
+                "<p>… {} more columns</p>",
+                summary.len() - max_rows
+            ));
+        }
+        h.push_str("</div>");
+        h
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl fmt::Display for Survey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cols = self.instrument.columns();
+        let asked = (0..cols.len())
+            .filter(|&p| self.responses.is_asked(p))
+            .count();
+        write!(
+            f,
+            "Survey '{}': {} respondents in {} municipalities; {} questions, {asked} of {} data columns present",
+            self.instrument.id(),
+            self.n_respondents(),
+            self.n_municipalities(),
+            self.instrument.questions().len(),
+            cols.len(),
+        )?;
+        if !self.report.is_empty() {
+            write!(f, "; {} validation problems", self.report.len())?;
+        }
+        Ok(())
+    }
+}
