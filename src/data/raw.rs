@@ -243,15 +243,25 @@ pub fn parse_csv(text: &str, source: &str, delimiter: Option<u8>) -> Result<RawT
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut record = csv::StringRecord::new();
+    let bytes = text.as_bytes();
+    let (mut scanned, mut line) = (0usize, 1usize);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(csv_err(e)),
         }
-        let line = record
-            .position()
-            .map_or(rows.len() + 2, |p| p.line() as usize);
+        // Count line breaks up to the record's first byte: the csv crate's own line numbers
+        // drift on CRLF files, and users look rows up by spreadsheet line.
+        let mut start = record.position().map_or(scanned, |p| p.byte() as usize);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += bytes[scanned..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        scanned = start;
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
             continue; // blank line
         }
