@@ -176,6 +176,15 @@ fn unique_levels<'a>(at: &str, levels: impl IntoIterator<Item = (&'a str, &'a st
     Ok(())
 }
 
+/// 1-based line and column (in bytes, like serde_json) of the last non-blank character of `text`.
+fn end_position(text: &str) -> (usize, usize) {
+    let end = text.trim_end().len();
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, end - line_start)
+}
+
 impl Instrument {
     /// Builds an instrument and checks every rule of the ontology: unique ids at each level, scales
     /// that exist, items with labels, declared grouping tags, a sensible `max_picks`, ascending
@@ -444,10 +453,18 @@ impl Instrument {
                     .next()
                     .unwrap_or(&message)
                     .to_string();
+                // A rule of the instrument as a whole fails after the top-level object has been
+                // read, where serde_json has no position (0, 0): point at the object's end, as
+                // serde_json does for the rules of nested parts.
+                let (line, column) = if e.line() == 0 {
+                    end_position(text)
+                } else {
+                    (e.line(), e.column())
+                };
                 Err(Error::InstrumentFormat {
                     source_name: source_name.to_string(),
-                    line: e.line(),
-                    column: e.column(),
+                    line,
+                    column,
                     message,
                 })
             }
