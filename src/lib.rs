@@ -18,7 +18,7 @@
 //!
 //! let instrument = Instrument::doe_democratie_2013();
 //! let csv = "respondent_id,municipality,size_class,strategy_use.seed_money\n\
-//!            r1,GM0001,lt_20k,Vaak\n\
+//!            r1,GM0001,lt_20k,often\n\
 //!            r2,GM0001,lt_20k,weet niet\n\
 //!            r3,GM0002,100k_plus,7\n";
 //!
@@ -33,11 +33,21 @@
 //! assert_eq!(survey.validation_report().len(), 1);
 //! ```
 
+pub mod analysis;
+pub mod consolidate;
 pub mod data;
+pub mod datasets;
 mod error;
 pub mod instrument;
+pub mod report;
 mod survey;
 
+pub use consolidate::{Policy, Rules, WeightedColumn};
 pub use error::{Error, Result};
 pub use instrument::Instrument;
 pub use survey::{ItemSummary, ReadOptions, Survey};
+
+// The README's Rust examples run as doctests, so the quick start cannot drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -380,7 +380,14 @@ fn scales_match_the_transcription_and_the_fixed_codes() {
     assert!(nets("yes_no_dk").is_empty());
     assert_eq!(nets("attention_level_4"), top2("veel of behoorlijk"));
     assert!(nets("attention_change_3").is_empty());
-    assert_eq!(nets("frequency_4_dk"), top2("vaak of regelmatig"));
+    // top3 is the report's "soms, met enige regelmaat of vaak" (§3.2, the initiative desk).
+    let mut frequency = top2("vaak of regelmatig");
+    frequency.push((
+        "top3".to_string(),
+        "soms, met enige regelmaat of vaak".to_string(),
+        vec![1, 2, 3],
+    ));
+    assert_eq!(nets("frequency_4_dk"), frequency);
     assert_eq!(nets("support_need_3"), top2("sterke of enige behoefte"));
 }
 

@@ -1,0 +1,101 @@
+//! Criterion benchmarks of the pure API on seeded synthetic data shaped like the 2013 survey:
+//! reading and validating CSV, consolidating to municipalities, and the report's measures.
+
+#![allow(missing_docs)] // criterion_group! and criterion_main! generate undocumented public items
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use doe_democratie::analysis::{frequencies, mentions, net_shares, Attribute, Breakdown, Options};
+use doe_democratie::instrument::{ColumnKind, QuestionKind};
+use doe_democratie::{Instrument, ReadOptions, Survey};
+
+/// A small deterministic generator (64-bit LCG), so the data is a pure function of `n`.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, k: u64) -> u64 {
+        self.next() % k
+    }
+}
+
+/// CSV text for `n` respondents, about 1.3 per municipality, every column of the instrument.
+fn synthetic_csv(inst: &Instrument, n: usize) -> String {
+    let mut rng = Lcg(20240101);
+    let classes = ["lt_20k", "20k_50k", "50k_100k", "100k_plus"];
+    let mut out = String::from("respondent_id,municipality,size_class");
+    for c in inst.columns() {
+        if c.kind != ColumnKind::Text {
+            out.push(',');
+            out.push_str(&c.name);
+        }
+    }
+    out.push('\n');
+    let mut muni = 0;
+    for r in 0..n {
+        if rng.below(10) < 7 || r == 0 {
+            muni += 1;
+        }
+        out.push_str(&format!("{r},M{muni},{}", classes[muni % 4]));
+        for c in inst.columns() {
+            let q = &inst.questions()[c.question];
+            let cell = match (&q.kind, c.kind) {
+                (_, ColumnKind::Text) => continue,
+                (QuestionKind::MultiSelect { max_picks, .. }, _) => {
+                    // Sparse picks keep the max_picks limit satisfied.
+                    let limit = max_picks.map_or(3, |m| m as u64);
+                    u64::from(rng.below(q.items().len() as u64 * 2) < limit / 2)
+                }
+                _ => {
+                    let scale = inst.scale_of(q).unwrap();
+                    let k = scale.categories().len() as u64;
+                    match rng.below(k * 5 + 1) {
+                        0 if !scale.missing().is_empty() => u64::from(scale.missing()[0].code),
+                        x => u64::from(scale.categories()[(x % k) as usize].code),
+                    }
+                }
+            };
+            out.push(',');
+            out.push_str(&cell.to_string());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let inst = Instrument::doe_democratie_2013();
+    let mut group = c.benchmark_group("survey");
+    for n in [126usize, 10_000] {
+        let csv = synthetic_csv(&inst, n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("read_csv", n), &csv, |b, csv| {
+            b.iter(|| Survey::read_csv_str(csv, &inst, &ReadOptions::default()).unwrap())
+        });
+        let survey = Survey::read_csv_str(&csv, &inst, &ReadOptions::default()).unwrap();
+        let by_class = Options {
+            by: Some(Breakdown::by(Attribute::SizeClass)),
+            ..Options::default()
+        };
+        group.bench_with_input(
+            BenchmarkId::new("strategy_frequencies", n),
+            &survey,
+            |b, s| b.iter(|| frequencies(s, "strategy_use", &by_class).unwrap()),
+        );
+        group.bench_with_input(BenchmarkId::new("challenge_top2", n), &survey, |b, s| {
+            b.iter(|| net_shares(s, "challenges", "top2", &by_class).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("provider_mentions", n), &survey, |b, s| {
+            b.iter(|| mentions(s, "support_provider", &by_class).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

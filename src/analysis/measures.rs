@@ -1,0 +1,515 @@
+//! Frequencies, nets and mention rankings, overall and broken down by a respondent attribute.
+//!
+//! Every measure runs one pass per data column over the consolidated long form
+//! ([`WeightedColumn`]): weights are summed into a dense `groups × codes` array, so the cost is
+//! linear in the number of answers whatever the breakdown.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::round::{largest_remainder, round_half_up};
+use super::table::{Row, Table};
+use crate::consolidate::{consolidate_with_groups, Groups, Rules, WeightedColumn};
+use crate::error::{Error, Result};
+use crate::instrument::{Code, ColumnKind, Item, MissingCode, Question, QuestionKind, Scale, Unit};
+use crate::survey::Survey;
+
+/// A respondent attribute to break results down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribute {
+    /// The municipality's size class.
+    SizeClass,
+    /// The municipality's province.
+    Province,
+    /// The respondent's role (respondent-unit questions only).
+    Role,
+}
+
+impl Attribute {
+    /// `size_class`, `province` or `role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attribute::SizeClass => "size_class",
+            Attribute::Province => "province",
+            Attribute::Role => "role",
+        }
+    }
+}
+
+impl std::str::FromStr for Attribute {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "size_class" => Ok(Attribute::SizeClass),
+            "province" => Ok(Attribute::Province),
+            "role" => Ok(Attribute::Role),
+            _ => Err(Error::unknown(
+                "attribute",
+                s,
+                ["size_class", "province", "role"],
+            )),
+        }
+    }
+}
+
+/// A breakdown: an attribute, optionally with its levels merged into named groups (the report's
+/// "minder dan 50.000 inwoners" = `lt_20k` + `20k_50k`). Without `groups` every level is a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breakdown {
+    /// The attribute.
+    pub attribute: Attribute,
+    /// Group id → the attribute levels it merges, in display order. A level may sit in several
+    /// groups (overlapping merges such as `lt_50k` and `lt_100k`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub groups: IndexMap<String, Vec<String>>,
+}
+
+impl Breakdown {
+    /// Every level of `attribute` as its own group.
+    pub fn by(attribute: Attribute) -> Self {
+        Breakdown {
+            attribute,
+            groups: IndexMap::new(),
+        }
+    }
+}
+
+/// Which items of a question a measure covers.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ItemFilter {
+    /// Explicit item ids (empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+    /// Only items whose tag `grouping` has this level, e.g. `("rung", "facilitating")`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<(String, String)>,
+}
+
+/// Which answers make up the base of a percentage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Base {
+    /// The scale decides: substantive categories plus missing codes marked `in_base`.
+    #[default]
+    Scale,
+    /// Substantive categories only. The report's size-class shares of yes/no/don't-know items
+    /// appear to leave 'weet niet' out although Fig 2.2 includes it (inconsistencies.md A2).
+    Substantive,
+}
+
+/// Options shared by the measures.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Options {
+    /// Consolidation rules for municipality-unit questions.
+    #[serde(default)]
+    pub rules: Rules,
+    /// Breakdown; rows of group `all` always come first.
+    #[serde(default)]
+    pub by: Option<Breakdown>,
+    /// Item selection.
+    #[serde(default)]
+    pub items: ItemFilter,
+    /// Base of the percentages of coded questions.
+    #[serde(default)]
+    pub base: Base,
+}
+
+/// Group membership of every unit (municipality or respondent): `memberships[u]` lists the group
+/// slots unit `u` counts in (slot 0 = `all`).
+struct Grouping {
+    names: Vec<String>,
+    memberships: Vec<Vec<u16>>,
+}
+
+fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Grouping> {
+    let responses = survey.responses();
+    let n_units = match unit {
+        Unit::Municipality => responses.n_municipalities(),
+        Unit::Respondent => responses.n_respondents(),
+    };
+    let Some(by) = by else {
+        return Ok(Grouping {
+            names: vec!["all".into()],
+            memberships: vec![vec![0]; n_units],
+        });
+    };
+    let attrs = survey.instrument().attributes();
+    let munis = responses.municipalities();
+    let value_of = |u: usize| -> Result<Option<&str>> {
+        Ok(match (by.attribute, unit) {
+            (Attribute::Role, Unit::Municipality) => return Err(Error::InvalidArgument {
+                name: "by",
+                message:
+                    "role is a respondent attribute; a municipality-level answer has no single role"
+                        .into(),
+            }),
+            (Attribute::Role, Unit::Respondent) => responses.roles()[u].as_deref(),
+            (a, Unit::Municipality) => attr_of(&munis[u], a),
+            (a, Unit::Respondent) => attr_of(&munis[responses.municipality_index()[u] as usize], a),
+        })
+    };
+    let levels: Vec<String> = match by.attribute {
+        Attribute::SizeClass => attrs.size_classes.iter().map(|c| c.id.clone()).collect(),
+        Attribute::Province => attrs.provinces.iter().map(|l| l.id.clone()).collect(),
+        Attribute::Role => attrs.roles.iter().map(|l| l.id.clone()).collect(),
+    };
+    let groups: IndexMap<String, Vec<String>> = if by.groups.is_empty() {
+        levels
+            .iter()
+            .map(|l| (l.clone(), vec![l.clone()]))
+            .collect()
+    } else {
+        for (g, members) in &by.groups {
+            if let Some(bad) = members
+                .iter()
+                .find(|m| !levels.is_empty() && !levels.contains(m))
+            {
+                return Err(Error::InvalidArgument {
+                    name: "by",
+                    message: format!(
+                        "group '{g}' names '{bad}', which is no level of {} ({})",
+                        by.attribute.as_str(),
+                        levels.join(", ")
+                    ),
+                });
+            }
+        }
+        by.groups.clone()
+    };
+    let mut names = vec!["all".to_string()];
+    names.extend(groups.keys().cloned());
+    let mut memberships = Vec::with_capacity(n_units);
+    for u in 0..n_units {
+        let mut slots = vec![0u16];
+        if let Some(v) = value_of(u)? {
+            for (g, members) in groups.values().enumerate() {
+                if members.iter().any(|m| m == v) {
+                    slots.push(g as u16 + 1);
+                }
+            }
+        }
+        memberships.push(slots);
+    }
+    Ok(Grouping { names, memberships })
+}
+
+fn attr_of(m: &crate::data::Municipality, a: Attribute) -> Option<&str> {
+    match a {
+        Attribute::SizeClass => m.size_class.as_deref(),
+        Attribute::Province => m.province.as_deref(),
+        Attribute::Role => None,
+    }
+}
+
+/// Sums the weights of a column into `slots × (max_code + 1)` counts.
+fn tally(col: &WeightedColumn, grouping: &Grouping, width: usize) -> Vec<f64> {
+    let mut counts = vec![0.0; grouping.names.len() * width];
+    for ((&u, &code), &w) in col.units.iter().zip(&col.codes).zip(&col.weights) {
+        for &slot in &grouping.memberships[u as usize] {
+            counts[slot as usize * width + code as usize] += w;
+        }
+    }
+    counts
+}
+
+/// The selected items of a question with their column positions.
+fn selected<'a>(
+    survey: &'a Survey,
+    question: &'a Question,
+    filter: &ItemFilter,
+) -> Result<Vec<(Option<&'a Item>, usize)>> {
+    let inst = survey.instrument();
+    let positions: Vec<usize> = inst
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| inst.questions()[c.question].id == question.id)
+        .map(|(p, _)| p)
+        .collect();
+    if question.items().is_empty() {
+        return Ok(vec![(None, positions[0])]);
+    }
+    for id in &filter.items {
+        if !question.items().iter().any(|i| &i.id == id) {
+            return Err(Error::unknown(
+                "item",
+                id,
+                question.items().iter().map(|i| i.id.as_str()),
+            ));
+        }
+    }
+    if let Some((g, level)) = &filter.tag {
+        let grouping = inst.groupings().get(g).ok_or_else(|| {
+            Error::unknown("grouping", g, inst.groupings().keys().map(String::as_str))
+        })?;
+        if !grouping.levels.iter().any(|l| &l.id == level) {
+            return Err(Error::unknown(
+                "grouping level",
+                level,
+                grouping.levels.iter().map(|l| l.id.as_str()),
+            ));
+        }
+    }
+    Ok(question
+        .items()
+        .iter()
+        .zip(positions)
+        .filter(|(item, _)| filter.items.is_empty() || filter.items.contains(&item.id))
+        .filter(|(item, _)| {
+            filter
+                .tag
+                .as_ref()
+                .is_none_or(|(g, l)| item.tags.get(g) == Some(l))
+        })
+        .map(|(item, p)| (Some(item), p))
+        .collect())
+}
+
+fn coded_scale<'a>(survey: &'a Survey, question: &Question) -> Result<&'a Scale> {
+    survey
+        .instrument()
+        .scale_of(question)
+        .ok_or_else(|| Error::InvalidArgument {
+            name: "question",
+            message: format!(
+                "'{}' is a {} question; this measure needs a question with a scale",
+                question.id,
+                question.kind_name()
+            ),
+        })
+}
+
+struct Prepared<'a> {
+    question: &'a Question,
+    items: Vec<(Option<&'a Item>, usize)>,
+    grouping: Grouping,
+    groups: Groups,
+}
+
+fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<Prepared<'a>> {
+    let q = survey.instrument().question(question)?;
+    options.rules.check(survey.instrument())?;
+    Ok(Prepared {
+        question: q,
+        items: selected(survey, q, &options.items)?,
+        grouping: grouping(survey, q.unit, options.by.as_ref())?,
+        groups: Groups::of(survey),
+    })
+}
+
+/// Per-item, per-group counts of a coded question.
+fn coded_counts(
+    survey: &Survey,
+    p: &Prepared<'_>,
+    options: &Options,
+    scale: &Scale,
+) -> Result<Vec<Vec<f64>>> {
+    let width = scale.max_code() as usize + 1;
+    let policy = options.rules.policy_for(p.question);
+    p.items
+        .iter()
+        .map(|&(_, pos)| {
+            let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
+            Ok(tally(&col, &p.grouping, width))
+        })
+        .collect()
+}
+
+/// Missing codes that count in the base under `base`.
+fn missing_in_base(scale: &Scale, base: Base) -> impl Iterator<Item = &MissingCode> {
+    scale
+        .missing()
+        .iter()
+        .filter(move |m| m.in_base && base == Base::Scale)
+}
+
+fn in_base_total(scale: &Scale, base: Base, counts: &[f64]) -> f64 {
+    let substantive: f64 = scale
+        .categories()
+        .iter()
+        .map(|c| counts[c.code as usize])
+        .sum();
+    let missing: f64 = missing_in_base(scale, base)
+        .map(|m| counts[m.code as usize])
+        .sum();
+    substantive + missing
+}
+
+fn pct(count: f64, base: f64) -> Option<f64> {
+    (base > 0.0).then(|| 100.0 * count / base)
+}
+
+/// Frequency distribution of every item of a coded question (single choice or grid), each on its
+/// own base: substantive categories plus missing codes that count in the base (Fig 2.2's 'Weet
+/// niet'); other missing codes are reported as their own count beside the base, without a
+/// percentage. Printed percentages use largest-remainder rounding within each item and group.
+pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result<Table> {
+    let p = prepare(survey, question, options)?;
+    let scale = coded_scale(survey, p.question)?;
+    let width = scale.max_code() as usize + 1;
+    let counts = coded_counts(survey, &p, options, scale)?;
+    let mut rows = Vec::new();
+    for ((item, _), counts) in p.items.iter().zip(&counts) {
+        for (slot, group) in p.grouping.names.iter().enumerate() {
+            let c = &counts[slot * width..(slot + 1) * width];
+            let base = in_base_total(scale, options.base, c);
+            let in_base_codes: Vec<(Code, &str, &str)> = scale
+                .categories()
+                .iter()
+                .map(|k| (k.code, k.id.as_str(), k.label_nl.as_str()))
+                .chain(
+                    missing_in_base(scale, options.base)
+                        .map(|m| (m.code, m.id.as_str(), m.label_nl.as_str())),
+                )
+                .collect();
+            let exact: Vec<f64> = in_base_codes
+                .iter()
+                .map(|(code, _, _)| pct(c[*code as usize], base).unwrap_or(0.0))
+                .collect();
+            let printed = (base > 0.0).then(|| largest_remainder(&exact, 100));
+            let make =
+                |code: Code, id: &str, label: &str, in_base: bool, printed: Option<i64>| Row {
+                    question: p.question.id.clone(),
+                    item: item.map(|i| i.id.clone()),
+                    group: group.clone(),
+                    category: id.to_string(),
+                    label_nl: label.to_string(),
+                    count: c[code as usize],
+                    base,
+                    percentage: if in_base {
+                        pct(c[code as usize], base)
+                    } else {
+                        None
+                    },
+                    printed,
+                    unit: p.question.unit,
+                    in_base,
+                    rank: None,
+                    tied: None,
+                };
+            for (k, (code, id, label)) in in_base_codes.iter().enumerate() {
+                rows.push(make(*code, id, label, true, printed.as_ref().map(|v| v[k])));
+            }
+            for m in scale
+                .missing()
+                .iter()
+                .filter(|m| !in_base_codes.iter().any(|(code, _, _)| *code == m.code))
+            {
+                rows.push(make(m.code, &m.id, &m.label_nl, false, None));
+            }
+        }
+    }
+    Ok(Table {
+        id: format!("frequencies:{question}"),
+        title: p.question.text_nl.clone(),
+        measure: "frequencies".into(),
+        rows,
+    })
+}
+
+/// Net shares (e.g. the top-2 box "vaak of regelmatig") of every item of a coded question, on the
+/// same base as [`frequencies`]; printed half up, as the report's text quotes them.
+pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options) -> Result<Table> {
+    let p = prepare(survey, question, options)?;
+    let scale = coded_scale(survey, p.question)?;
+    let net = scale.net(net)?;
+    let width = scale.max_code() as usize + 1;
+    let counts = coded_counts(survey, &p, options, scale)?;
+    let mut rows = Vec::new();
+    for ((item, _), counts) in p.items.iter().zip(&counts) {
+        for (slot, group) in p.grouping.names.iter().enumerate() {
+            let c = &counts[slot * width..(slot + 1) * width];
+            let base = in_base_total(scale, options.base, c);
+            let count: f64 = net.codes.iter().map(|&code| c[code as usize]).sum();
+            let percentage = pct(count, base);
+            rows.push(Row {
+                question: p.question.id.clone(),
+                item: item.map(|i| i.id.clone()),
+                group: group.clone(),
+                category: net.id.clone(),
+                label_nl: net.label_nl.clone(),
+                count,
+                base,
+                percentage,
+                printed: percentage.map(round_half_up),
+                unit: p.question.unit,
+                in_base: true,
+                rank: None,
+                tied: None,
+            });
+        }
+    }
+    Ok(Table {
+        id: format!("net:{}:{question}", net.id),
+        title: p.question.text_nl.clone(),
+        measure: format!("net:{}", net.id),
+        rows,
+    })
+}
+
+/// Mention ranking of a multi-select question: per option the number of units that picked it and
+/// its share of all units in the group (the report divides by all 126 respondents, not by those
+/// who answered). Rows are ordered by rank; equal counts share a rank and are marked `tied`.
+pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Table> {
+    let p = prepare(survey, question, options)?;
+    if !matches!(p.question.kind, QuestionKind::MultiSelect { .. }) {
+        return Err(Error::InvalidArgument {
+            name: "question",
+            message: format!(
+                "'{}' is a {} question; mentions need a multi-select question",
+                p.question.id,
+                p.question.kind_name()
+            ),
+        });
+    }
+    let policy = options.rules.policy_for(p.question);
+    let n_slots = p.grouping.names.len();
+    let mut units_in_slot = vec![0.0; n_slots];
+    for slots in &p.grouping.memberships {
+        for &s in slots {
+            units_in_slot[s as usize] += 1.0;
+        }
+    }
+    let mut picked: Vec<Vec<f64>> = Vec::with_capacity(p.items.len());
+    for &(_, pos) in &p.items {
+        debug_assert_eq!(survey.instrument().columns()[pos].kind, ColumnKind::Flag);
+        let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
+        let counts = tally(&col, &p.grouping, 2);
+        picked.push((0..n_slots).map(|s| counts[s * 2 + 1]).collect());
+    }
+    let mut rows = Vec::new();
+    for (slot, group) in p.grouping.names.iter().enumerate() {
+        let mut order: Vec<usize> = (0..p.items.len()).collect();
+        order.sort_by(|&a, &b| picked[b][slot].total_cmp(&picked[a][slot]));
+        for &i in &order {
+            let count = picked[i][slot];
+            let above = order.iter().filter(|&&j| picked[j][slot] > count).count();
+            let ties = order.iter().filter(|&&j| picked[j][slot] == count).count();
+            let base = units_in_slot[slot];
+            let percentage = pct(count, base);
+            let item = p.items[i].0.expect("multi-select options are items");
+            rows.push(Row {
+                question: p.question.id.clone(),
+                item: Some(item.id.clone()),
+                group: group.clone(),
+                category: "mentioned".into(),
+                label_nl: item.label_nl.clone(),
+                count,
+                base,
+                percentage,
+                printed: percentage.map(round_half_up),
+                unit: p.question.unit,
+                in_base: true,
+                rank: Some(above as u32 + 1),
+                tied: Some(ties > 1),
+            });
+        }
+    }
+    Ok(Table {
+        id: format!("mentions:{question}"),
+        title: p.question.text_nl.clone(),
+        measure: "mentions".into(),
+        rows,
+    })
+}

@@ -1,0 +1,190 @@
+//! [`Table`]: the tidy result every measure returns.
+
+use std::fmt::{self, Write as _};
+
+use serde::{Deserialize, Serialize};
+
+use crate::instrument::Unit;
+use crate::survey::esc;
+
+/// One row of a tidy result table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Question id.
+    pub question: String,
+    /// Item id (grid item or multi-select option); `None` for single-choice questions.
+    pub item: Option<String>,
+    /// Breakdown group (e.g. a size class id), or `all`.
+    pub group: String,
+    /// Category id, net id (`top2`), or `mentioned` for multi-select options.
+    pub category: String,
+    /// Dutch label of the category or net.
+    pub label_nl: String,
+    /// Weighted count: whole numbers, or fractions under the `split` consolidation.
+    pub count: f64,
+    /// The base the percentage is taken of (municipalities or respondents).
+    pub base: f64,
+    /// Exact percentage `100 · count / base`; `None` for rows outside the base ('weet niet' where
+    /// the report leaves it out) and for an empty base.
+    pub percentage: Option<f64>,
+    /// The percentage as the report would print it (largest remainder within a stacked row,
+    /// half up for nets and mentions).
+    pub printed: Option<i64>,
+    /// Unit of count and base.
+    pub unit: Unit,
+    /// Whether the row's count is part of the base.
+    pub in_base: bool,
+    /// Mention rankings: rank by count (1 = most), equal counts share a rank.
+    pub rank: Option<u32>,
+    /// Mention rankings: whether another option has the same count in this group.
+    pub tied: Option<bool>,
+}
+
+/// A tidy table of rows, with a title and the measure that made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Short identifier (a figure id such as `fig_3_3`, or the measure and question).
+    pub id: String,
+    /// Title (Dutch figure title for report figures).
+    pub title: String,
+    /// `frequencies`, `net:<id>` or `mentions`.
+    pub measure: String,
+    /// The rows in questionnaire order (mentions: by rank).
+    pub rows: Vec<Row>,
+}
+
+const COLUMNS: [&str; 13] = [
+    "question",
+    "item",
+    "group",
+    "category",
+    "label_nl",
+    "count",
+    "base",
+    "percentage",
+    "printed",
+    "unit",
+    "in_base",
+    "rank",
+    "tied",
+];
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+impl Row {
+    fn cells(&self) -> [String; 13] {
+        [
+            self.question.clone(),
+            self.item.clone().unwrap_or_default(),
+            self.group.clone(),
+            self.category.clone(),
+            self.label_nl.clone(),
+            num(self.count),
+            num(self.base),
+            self.percentage.map(|p| format!("{p}")).unwrap_or_default(),
+            self.printed.map(|p| p.to_string()).unwrap_or_default(),
+            self.unit.as_str().to_string(),
+            self.in_base.to_string(),
+            self.rank.map(|r| r.to_string()).unwrap_or_default(),
+            self.tied.map(|t| t.to_string()).unwrap_or_default(),
+        ]
+    }
+}
+
+impl Table {
+    /// Rows of one item and group.
+    pub fn rows_for<'a>(
+        &'a self,
+        item: Option<&'a str>,
+        group: &'a str,
+    ) -> impl Iterator<Item = &'a Row> {
+        self.rows
+            .iter()
+            .filter(move |r| r.item.as_deref() == item && r.group == group)
+    }
+
+    /// The row of one item, group and category.
+    pub fn find(&self, item: Option<&str>, group: &str, category: &str) -> Option<&Row> {
+        self.rows
+            .iter()
+            .find(|r| r.item.as_deref() == item && r.group == group && r.category == category)
+    }
+
+    /// The table as CSV (comma-separated, header row, full precision).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(COLUMNS).expect("writing to memory");
+        for r in &self.rows {
+            w.write_record(r.cells()).expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
+    }
+
+    /// An HTML table of the first `max_rows` rows, for notebooks and reports.
+    pub fn to_html(&self, max_rows: usize) -> String {
+        let mut h = format!(
+            "<div class=\"doe-democratie-table\"><p><strong>{}</strong> <code>{}</code></p><table><thead><tr>",
+            esc(&self.title),
+            esc(&self.measure)
+        );
+        for c in [
+            "item", "group", "category", "count", "base", "%", "printed", "unit",
+        ] {
+            let _ = write!(h, "<th>{c}</th>");
+        }
+        h.push_str("</tr></thead><tbody>");
+        for r in self.rows.iter().take(max_rows) {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(r.item.as_deref().unwrap_or("")),
+                esc(&r.group),
+                esc(&r.label_nl),
+                esc(&r.category),
+                num(r.count),
+                num(r.base),
+                r.percentage.map(|p| format!("{p:.1}")).unwrap_or_default(),
+                r.printed.map(|p| p.to_string()).unwrap_or_default(),
+                r.unit.as_str()
+            );
+        }
+        h.push_str("</tbody></table>");
+        if self.rows.len() > max_rows {
+            let _ = write!(h, "<p>… {} more rows</p>", self.rows.len() - max_rows);
+        }
+        h.push_str("</div>");
+        h
+    }
+}
+
+impl fmt::Display for Table {
+    /// A compact text view: one line per row with the printed percentage.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} [{}], {} rows",
+            self.title,
+            self.measure,
+            self.rows.len()
+        )?;
+        for r in &self.rows {
+            writeln!(
+                f,
+                "  {:<40} {:<10} {:<14} {:>7} / {:<6} {:>4}",
+                r.item.as_deref().unwrap_or(&r.question),
+                r.group,
+                r.category,
+                num(r.count),
+                num(r.base),
+                r.printed.map(|p| format!("{p}%")).unwrap_or_default()
+            )?;
+        }
+        Ok(())
+    }
+}
