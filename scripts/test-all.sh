@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit, integration and doc tests (README examples included), then the
+# Python module's tests (README examples included) and the stub check.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+cargo test
+source scripts/setup.sh
+python -m pytest -q
+python -m mypy.stubtest doe_democratie._core --allowlist tests/python/stubtest-allowlist.txt
