@@ -298,22 +298,64 @@ fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<
     })
 }
 
-/// Per-item, per-group counts of a coded question.
-fn coded_counts(
-    survey: &Survey,
-    p: &Prepared<'_>,
+/// One item × group cell of a coded question: weighted counts per code and the base.
+struct CodedCell<'a> {
+    question: &'a Question,
+    item: Option<&'a Item>,
+    group: &'a str,
+    counts: &'a [f64],
+    base: f64,
+}
+
+impl CodedCell<'_> {
+    /// A row of this cell with everything but the category filled in.
+    fn row(&self) -> Row {
+        Row {
+            question: self.question.id.clone(),
+            item: self.item.map(|i| i.id.clone()),
+            group: self.group.to_string(),
+            category: String::new(),
+            label_nl: String::new(),
+            count: 0.0,
+            base: self.base,
+            percentage: None,
+            printed: None,
+            unit: self.question.unit,
+            in_base: true,
+            rank: None,
+            tied: None,
+        }
+    }
+}
+
+/// Consolidates each selected item of a coded question once, tallies it by group and hands every
+/// item × group cell to `f`, in item order then group order.
+fn each_coded_cell<'a>(
+    survey: &'a Survey,
+    question: &str,
     options: &Options,
-    scale: &Scale,
-) -> Result<Vec<Vec<f64>>> {
+    mut f: impl FnMut(&Scale, &CodedCell<'_>),
+) -> Result<&'a Question> {
+    let p = prepare(survey, question, options)?;
+    let scale = coded_scale(survey, p.question)?;
     let width = scale.max_code() as usize + 1;
     let policy = options.rules.policy_for(p.question);
-    p.items
-        .iter()
-        .map(|&(_, pos)| {
-            let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
-            Ok(tally(&col, &p.grouping, width))
-        })
-        .collect()
+    for &(item, pos) in &p.items {
+        let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
+        let counts = tally(&col, &p.grouping, width);
+        for (slot, group) in p.grouping.names.iter().enumerate() {
+            let counts = &counts[slot * width..(slot + 1) * width];
+            let cell = CodedCell {
+                question: p.question,
+                item,
+                group,
+                counts,
+                base: in_base_total(scale, options.base, counts),
+            };
+            f(scale, &cell);
+        }
+    }
+    Ok(p.question)
 }
 
 /// Missing codes that count in the base under `base`.
@@ -345,64 +387,50 @@ fn pct(count: f64, base: f64) -> Option<f64> {
 /// niet'); other missing codes are reported as their own count beside the base, without a
 /// percentage. Printed percentages use largest-remainder rounding within each item and group.
 pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result<Table> {
-    let p = prepare(survey, question, options)?;
-    let scale = coded_scale(survey, p.question)?;
-    let width = scale.max_code() as usize + 1;
-    let counts = coded_counts(survey, &p, options, scale)?;
     let mut rows = Vec::new();
-    for ((item, _), counts) in p.items.iter().zip(&counts) {
-        for (slot, group) in p.grouping.names.iter().enumerate() {
-            let c = &counts[slot * width..(slot + 1) * width];
-            let base = in_base_total(scale, options.base, c);
-            let in_base_codes: Vec<(Code, &str, &str)> = scale
-                .categories()
-                .iter()
-                .map(|k| (k.code, k.id.as_str(), k.label_nl.as_str()))
-                .chain(
-                    missing_in_base(scale, options.base)
-                        .map(|m| (m.code, m.id.as_str(), m.label_nl.as_str())),
-                )
-                .collect();
-            let exact: Vec<f64> = in_base_codes
-                .iter()
-                .map(|(code, _, _)| pct(c[*code as usize], base).unwrap_or(0.0))
-                .collect();
-            let printed = (base > 0.0).then(|| largest_remainder(&exact, 100));
-            let make =
-                |code: Code, id: &str, label: &str, in_base: bool, printed: Option<i64>| Row {
-                    question: p.question.id.clone(),
-                    item: item.map(|i| i.id.clone()),
-                    group: group.clone(),
-                    category: id.to_string(),
-                    label_nl: label.to_string(),
-                    count: c[code as usize],
-                    base,
-                    percentage: if in_base {
-                        pct(c[code as usize], base)
-                    } else {
-                        None
-                    },
-                    printed,
-                    unit: p.question.unit,
-                    in_base,
-                    rank: None,
-                    tied: None,
-                };
-            for (k, (code, id, label)) in in_base_codes.iter().enumerate() {
-                rows.push(make(*code, id, label, true, printed.as_ref().map(|v| v[k])));
-            }
-            for m in scale
-                .missing()
-                .iter()
-                .filter(|m| !in_base_codes.iter().any(|(code, _, _)| *code == m.code))
-            {
-                rows.push(make(m.code, &m.id, &m.label_nl, false, None));
-            }
+    let q = each_coded_cell(survey, question, options, |scale, cell| {
+        let in_base: Vec<(Code, &str, &str)> = scale
+            .categories()
+            .iter()
+            .map(|k| (k.code, k.id.as_str(), k.label_nl.as_str()))
+            .chain(
+                missing_in_base(scale, options.base)
+                    .map(|m| (m.code, m.id.as_str(), m.label_nl.as_str())),
+            )
+            .collect();
+        let exact: Vec<f64> = in_base
+            .iter()
+            .map(|(code, _, _)| pct(cell.counts[*code as usize], cell.base).unwrap_or(0.0))
+            .collect();
+        let printed = (cell.base > 0.0).then(|| largest_remainder(&exact, 100));
+        for (k, (code, id, label)) in in_base.iter().enumerate() {
+            let count = cell.counts[*code as usize];
+            rows.push(Row {
+                category: id.to_string(),
+                label_nl: label.to_string(),
+                count,
+                percentage: pct(count, cell.base),
+                printed: printed.as_ref().map(|v| v[k]),
+                ..cell.row()
+            });
         }
-    }
+        let outside = scale
+            .missing()
+            .iter()
+            .filter(|m| !in_base.iter().any(|(code, _, _)| *code == m.code));
+        for m in outside {
+            rows.push(Row {
+                category: m.id.clone(),
+                label_nl: m.label_nl.clone(),
+                count: cell.counts[m.code as usize],
+                in_base: false,
+                ..cell.row()
+            });
+        }
+    })?;
     Ok(Table {
         id: format!("frequencies:{question}"),
-        title: p.question.text_nl.clone(),
+        title: q.text_nl.clone(),
         measure: "frequencies".into(),
         rows,
     })
@@ -411,38 +439,28 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
 /// Net shares (e.g. the top-2 box "vaak of regelmatig") of every item of a coded question, on the
 /// same base as [`frequencies`]; printed half up, as the report's text quotes them.
 pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options) -> Result<Table> {
-    let p = prepare(survey, question, options)?;
-    let scale = coded_scale(survey, p.question)?;
+    let scale = coded_scale(survey, survey.instrument().question(question)?)?;
     let net = scale.net(net)?;
-    let width = scale.max_code() as usize + 1;
-    let counts = coded_counts(survey, &p, options, scale)?;
     let mut rows = Vec::new();
-    for ((item, _), counts) in p.items.iter().zip(&counts) {
-        for (slot, group) in p.grouping.names.iter().enumerate() {
-            let c = &counts[slot * width..(slot + 1) * width];
-            let base = in_base_total(scale, options.base, c);
-            let count: f64 = net.codes.iter().map(|&code| c[code as usize]).sum();
-            let percentage = pct(count, base);
-            rows.push(Row {
-                question: p.question.id.clone(),
-                item: item.map(|i| i.id.clone()),
-                group: group.clone(),
-                category: net.id.clone(),
-                label_nl: net.label_nl.clone(),
-                count,
-                base,
-                percentage,
-                printed: percentage.map(round_half_up),
-                unit: p.question.unit,
-                in_base: true,
-                rank: None,
-                tied: None,
-            });
-        }
-    }
+    let q = each_coded_cell(survey, question, options, |_, cell| {
+        let count: f64 = net
+            .codes
+            .iter()
+            .map(|&code| cell.counts[code as usize])
+            .sum();
+        let percentage = pct(count, cell.base);
+        rows.push(Row {
+            category: net.id.clone(),
+            label_nl: net.label_nl.clone(),
+            count,
+            percentage,
+            printed: percentage.map(round_half_up),
+            ..cell.row()
+        });
+    })?;
     Ok(Table {
         id: format!("net:{}:{question}", net.id),
-        title: p.question.text_nl.clone(),
+        title: q.text_nl.clone(),
         measure: format!("net:{}", net.id),
         rows,
     })
