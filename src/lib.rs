@@ -39,6 +39,8 @@ pub mod data;
 pub mod datasets;
 mod error;
 pub mod instrument;
+#[cfg(feature = "python")]
+mod python;
 pub mod report;
 mod survey;
 

@@ -1,0 +1,260 @@
+//! Python values → [`Cell`]s and [`RawTable`]s (records, dicts of columns, pandas DataFrames).
+//!
+//! Rules for one value: `None`, NaN, `pd.NA` and `pd.NaT` are empty; `bool` is checked before
+//! `int` (it is a subclass); `int`, `float` and `str` map to their cells; numpy scalars are
+//! unwrapped with `.item()`; anything else becomes `str(value)` and is validated as text.
+//!
+//! Numpy arrays of bool, integer and float dtype are read directly from their buffer without
+//! building Python objects; other dtypes (object, string, datetime …) go through `.tolist()`.
+
+use indexmap::IndexMap;
+use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+
+use crate::data::{Cell, Problem, ProblemKind, RawTable};
+
+/// Whether numpy has been imported. If it has not, no value can be a numpy array, and asking
+/// rust-numpy would import it (and panic if it is not installed).
+/// (`sys.modules["numpy"] = None` blocks the import, so the entry's value is checked too.)
+fn numpy_loaded(py: Python<'_>) -> bool {
+    py.import("sys")
+        .and_then(|sys| sys.getattr("modules"))
+        .and_then(|m| m.call_method1("get", ("numpy",)))
+        .is_ok_and(|numpy| !numpy.is_none())
+}
+
+/// One Python value as a cell.
+pub(crate) fn cell(value: &Bound<'_, PyAny>) -> PyResult<Cell> {
+    cell_inner(value, true)
+}
+
+fn cell_inner(value: &Bound<'_, PyAny>, unwrap_numpy: bool) -> PyResult<Cell> {
+    if value.is_none() {
+        return Ok(Cell::Empty);
+    }
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(Cell::Bool(b.is_true()));
+    }
+    if let Ok(i) = value.cast::<PyInt>() {
+        return Ok(match i.extract::<i64>() {
+            Ok(i) => Cell::Int(i),
+            Err(_) => Cell::Text(i.str()?.to_string()),
+        });
+    }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        let f = f.value();
+        return Ok(if f.is_nan() {
+            Cell::Empty
+        } else {
+            Cell::Float(f)
+        });
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(Cell::Text(s.to_cow()?.into_owned()));
+    }
+    let ty = value.get_type();
+    let module = ty.module()?;
+    let module = module.to_cow()?;
+    let name = ty.name()?;
+    let name = name.to_cow()?;
+    if module.starts_with("pandas") && matches!(name.as_ref(), "NAType" | "NaTType") {
+        return Ok(Cell::Empty);
+    }
+    if unwrap_numpy && module == "numpy" && value.hasattr("item")? {
+        return cell_inner(&value.call_method0("item")?, false);
+    }
+    Ok(Cell::Text(value.str()?.to_cow()?.into_owned()))
+}
+
+/// Cells of a 1-D numpy array whose dtype can be read directly, or `None` for other dtypes.
+fn array_cells(array: &Bound<'_, PyUntypedArray>) -> PyResult<Option<Vec<Cell>>> {
+    macro_rules! typed {
+        ($t:ty, $conv:expr) => {
+            if let Ok(a) = array.cast::<PyArray1<$t>>() {
+                // A concurrent mutable borrow from Rust code: fall back to `.tolist()`.
+                let Ok(view) = a.try_readonly() else {
+                    return Ok(None);
+                };
+                return Ok(Some(view.as_array().iter().map($conv).collect()));
+            }
+        };
+    }
+    let float = |f: f64| {
+        if f.is_nan() {
+            Cell::Empty
+        } else {
+            Cell::Float(f)
+        }
+    };
+    typed!(bool, |&b| Cell::Bool(b));
+    typed!(i64, |&i| Cell::Int(i));
+    typed!(i32, |&i| Cell::Int(i64::from(i)));
+    typed!(i16, |&i| Cell::Int(i64::from(i)));
+    typed!(i8, |&i| Cell::Int(i64::from(i)));
+    typed!(u8, |&i| Cell::Int(i64::from(i)));
+    typed!(u16, |&i| Cell::Int(i64::from(i)));
+    typed!(u32, |&i| Cell::Int(i64::from(i)));
+    typed!(u64, |&i| i64::try_from(i)
+        .map_or(Cell::Text(i.to_string()), Cell::Int));
+    typed!(f64, |&f| float(f));
+    typed!(f32, |&f| float(f64::from(f)));
+    Ok(None)
+}
+
+fn list_cells(list: &Bound<'_, PyAny>) -> PyResult<Vec<Cell>> {
+    list.try_iter()?.map(|v| cell(&v?)).collect()
+}
+
+/// The cells of one column: a numpy array, a pandas Series (or anything with `to_numpy()`), or
+/// any other iterable of values.
+pub(crate) fn column_cells(name: &str, column: &Bound<'_, PyAny>) -> PyResult<Vec<Cell>> {
+    if column.is_instance_of::<PyString>() || column.is_instance_of::<pyo3::types::PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "column '{name}' must be a sequence of values, not a string"
+        )));
+    }
+    if numpy_loaded(column.py()) {
+        let array = if let Ok(a) = column.cast::<PyUntypedArray>() {
+            Some(a.clone())
+        } else if column.hasattr("to_numpy")? {
+            // pandas Series / Index / ExtensionArray
+            column
+                .call_method0("to_numpy")?
+                .cast_into::<PyUntypedArray>()
+                .ok()
+        } else {
+            None
+        };
+        if let Some(array) = array {
+            if array.ndim() != 1 {
+                return Err(PyTypeError::new_err(format!(
+                    "column '{name}' must be one-dimensional; got an array of shape {:?}",
+                    array.shape()
+                )));
+            }
+            if let Some(cells) = array_cells(&array)? {
+                return Ok(cells);
+            }
+            // Object, string, categorical, nullable … : Python scalars (pd.NA, Timestamp …)
+            // from the original object when it can give them, else from the array.
+            let source = if column.hasattr("tolist")? {
+                column.clone()
+            } else {
+                array.into_any()
+            };
+            return list_cells(&source.call_method0("tolist")?);
+        }
+    }
+    match column.try_iter() {
+        Ok(it) => it.map(|v| cell(&v?)).collect(),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "column '{name}' must be a sequence of values; got {}",
+            column.get_type().name()?
+        ))),
+    }
+}
+
+/// A column label as text (pandas allows any hashable label).
+fn label(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(match key.cast::<PyString>() {
+        Ok(s) => s.to_cow()?.into_owned(),
+        Err(_) => key.str()?.to_cow()?.into_owned(),
+    })
+}
+
+/// A mapping of column name → column values.
+pub(crate) fn table_from_mapping(source: &str, data: &Bound<'_, PyAny>) -> PyResult<RawTable> {
+    let items = data.call_method0("items").map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected a mapping of column name to values; got {}",
+            data.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })?;
+    let mut columns = Vec::new();
+    for item in items.try_iter()? {
+        let (key, values): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        let name = label(&key)?;
+        let cells = column_cells(&name, &values)?;
+        columns.push((name, cells));
+    }
+    Ok(RawTable::from_columns(source, columns)?)
+}
+
+/// A pandas DataFrame (duck-typed: `.columns` and `.iloc`), column by column.
+pub(crate) fn table_from_dataframe(source: &str, df: &Bound<'_, PyAny>) -> PyResult<RawTable> {
+    if !(df.hasattr("columns")? && df.hasattr("iloc")?) {
+        return Err(PyTypeError::new_err(format!(
+            "expected a pandas DataFrame; got {}",
+            df.get_type().name()?
+        )));
+    }
+    let iloc = df.getattr("iloc")?;
+    let mut columns = Vec::new();
+    for (j, key) in df.getattr("columns")?.try_iter()?.enumerate() {
+        let name = label(&key?)?;
+        // By position: `df[name]` returns a DataFrame when a name appears twice.
+        let slice = pyo3::types::PySlice::full(df.py());
+        let series = iloc.get_item((slice, j))?;
+        let cells = column_cells(&name, &series)?;
+        columns.push((name, cells));
+    }
+    Ok(RawTable::from_columns(source, columns)?)
+}
+
+/// A sequence of records (mappings of column name → value). Records that are not mappings are
+/// reported as malformed and left out, like non-object records in a JSON file.
+pub(crate) fn table_from_records(source: &str, records: &Bound<'_, PyAny>) -> PyResult<RawTable> {
+    if records.is_instance_of::<PyString>() || records.is_instance_of::<PyDict>() {
+        return Err(PyTypeError::new_err(
+            "expected a list of records (one dict per respondent)",
+        ));
+    }
+    let records: Vec<Bound<'_, PyAny>> = records
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err("expected a list of records (one dict per respondent)"))?
+        .collect::<PyResult<_>>()?;
+    let n = records.len();
+    let mut names: IndexMap<String, Vec<Cell>> = IndexMap::new();
+    let mut rows = Vec::with_capacity(n);
+    let mut problems = Vec::new();
+    let mut kept = 0usize;
+    for (r, record) in records.iter().enumerate() {
+        let Ok(items) = record.call_method0("items") else {
+            problems.push(Problem {
+                kind: ProblemKind::Malformed,
+                file: source.to_string(),
+                row: Some(r + 1),
+                column: None,
+                value: Some(record.repr()?.to_cow()?.into_owned()),
+                message: "a record must be a mapping (dict) of column name to value".into(),
+            });
+            continue;
+        };
+        for item in items.try_iter()? {
+            let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+            let col = names
+                .entry(label(&key)?)
+                .or_insert_with(|| vec![Cell::Empty; kept]);
+            // A key repeated within one record (possible in a custom mapping): the last wins.
+            col.truncate(kept);
+            col.push(cell(&value)?);
+        }
+        kept += 1;
+        for col in names.values_mut() {
+            col.resize(kept, Cell::Empty);
+        }
+        rows.push(r + 1);
+    }
+    Ok(RawTable {
+        source: source.to_string(),
+        names: names.keys().cloned().collect(),
+        columns: names.into_values().collect(),
+        rows,
+        problems,
+    })
+}

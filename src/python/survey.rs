@@ -1,0 +1,249 @@
+//! `Survey`: an instrument with validated responses ([`crate::Survey`]).
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyType};
+
+use super::convert;
+use super::instrument::{builtin, PyInstrument};
+use super::problem::PyProblem;
+use crate::data::RawTable;
+use crate::{Error, Instrument, ReadOptions, Survey};
+
+/// Rows shown by `_repr_html_` before it says how many more there are.
+const HTML_ROWS: usize = 30;
+
+/// An instrument together with respondent data validated against it.
+///
+/// Build one with :meth:`from_csv`, :meth:`from_json`, :meth:`from_records`, :meth:`from_dict`
+/// or :meth:`from_pandas`. Without ``instrument`` the built-in 2013 instrument is used. With
+/// ``strict=True`` (the default) the first problem raises :class:`ValidationError`; with
+/// ``strict=False`` valid values are kept, invalid cells left empty, and every problem is listed
+/// in :attr:`problems` (a missing required column still raises).
+#[pyclass(name = "Survey", module = "doe_democratie", frozen, eq)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PySurvey {
+    inner: Survey,
+}
+
+fn options(strict: bool, delimiter: Option<&str>) -> Result<ReadOptions, Error> {
+    let delimiter = match delimiter {
+        None => None,
+        Some(d) => match d.as_bytes() {
+            [b] if b.is_ascii() => Some(*b),
+            _ => {
+                return Err(Error::InvalidArgument {
+                    name: "delimiter",
+                    message: format!(
+                        "must be a single ASCII character such as ',' or ';', not {d:?}"
+                    ),
+                })
+            }
+        },
+    };
+    Ok(ReadOptions { strict, delimiter })
+}
+
+fn instrument_of<'a>(instrument: &'a Option<Bound<'_, PyInstrument>>) -> &'a Instrument {
+    instrument.as_ref().map_or(builtin(), |i| &i.get().inner)
+}
+
+/// Validates a table with the GIL released.
+fn validate(
+    py: Python<'_>,
+    table: RawTable,
+    instrument: Option<Bound<'_, PyInstrument>>,
+    strict: bool,
+) -> PyResult<PySurvey> {
+    let instrument = instrument_of(&instrument);
+    let opts = options(strict, None)?;
+    let inner = py.detach(|| Survey::from_table(table, instrument, &opts))?;
+    Ok(PySurvey { inner })
+}
+
+#[pymethods]
+impl PySurvey {
+    /// Reads a CSV file: one row per respondent; ``respondent_id`` and ``municipality`` required;
+    /// ``municipality_name``, ``role``, ``inhabitants``, ``size_class``, ``province`` optional; one
+    /// column per item named ``<question>.<item>``. Comma or semicolon delimited (``delimiter=None``
+    /// picks from the header), UTF-8 with or without BOM.
+    #[staticmethod]
+    #[pyo3(signature = (path, instrument=None, *, strict=true, delimiter=None))]
+    fn from_csv(
+        py: Python<'_>,
+        path: PathBuf,
+        instrument: Option<Bound<'_, PyInstrument>>,
+        strict: bool,
+        delimiter: Option<&str>,
+    ) -> PyResult<Self> {
+        let instrument = instrument_of(&instrument);
+        let opts = options(strict, delimiter)?;
+        let inner = py.detach(|| Survey::read_csv_path(&path, instrument, &opts))?;
+        Ok(PySurvey { inner })
+    }
+
+    /// Reads a JSON file holding a list of records, one object per respondent with the same keys
+    /// as the CSV columns.
+    #[staticmethod]
+    #[pyo3(signature = (path, instrument=None, *, strict=true))]
+    fn from_json(
+        py: Python<'_>,
+        path: PathBuf,
+        instrument: Option<Bound<'_, PyInstrument>>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        let instrument = instrument_of(&instrument);
+        let opts = options(strict, None)?;
+        let inner = py.detach(|| Survey::read_json_path(&path, instrument, &opts))?;
+        Ok(PySurvey { inner })
+    }
+
+    /// Validates a list of records (dicts mapping column name to value), one per respondent.
+    /// Rows in problems are 1-based record numbers; the file is ``'<records>'``.
+    #[staticmethod]
+    #[pyo3(signature = (records, instrument=None, *, strict=true))]
+    fn from_records(
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        instrument: Option<Bound<'_, PyInstrument>>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        validate(
+            py,
+            convert::table_from_records("<records>", records)?,
+            instrument,
+            strict,
+        )
+    }
+
+    /// Validates a dict of columns: column name → list, numpy array or pandas Series, all of one
+    /// length. Numeric and bool numpy arrays are read without conversion; NaN is an empty cell.
+    /// Rows in problems are 1-based positions; the file is ``'<dict>'``.
+    #[staticmethod]
+    #[pyo3(signature = (data, instrument=None, *, strict=true))]
+    fn from_dict(
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        instrument: Option<Bound<'_, PyInstrument>>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        validate(
+            py,
+            convert::table_from_mapping("<dict>", data)?,
+            instrument,
+            strict,
+        )
+    }
+
+    /// Validates a pandas DataFrame with one row per respondent (the index is ignored). ``None``,
+    /// NaN, ``pd.NA`` and ``NaT`` are empty cells. Rows in problems are 1-based positions; the
+    /// file is ``'<pandas>'``.
+    #[staticmethod]
+    #[pyo3(signature = (df, instrument=None, *, strict=true))]
+    fn from_pandas(
+        py: Python<'_>,
+        df: &Bound<'_, PyAny>,
+        instrument: Option<Bound<'_, PyInstrument>>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        validate(
+            py,
+            convert::table_from_dataframe("<pandas>", df)?,
+            instrument,
+            strict,
+        )
+    }
+
+    /// Number of respondents.
+    #[getter]
+    fn n_respondents(&self) -> usize {
+        self.inner.n_respondents()
+    }
+
+    /// Number of distinct municipalities.
+    #[getter]
+    fn n_municipalities(&self) -> usize {
+        self.inner.n_municipalities()
+    }
+
+    /// The instrument the data was validated against.
+    #[getter]
+    fn instrument(&self) -> PyInstrument {
+        PyInstrument {
+            inner: self.inner.instrument().clone(),
+        }
+    }
+
+    /// Problems found when reading with ``strict=False`` (empty after a strict read).
+    #[getter]
+    fn problems(&self) -> Vec<PyProblem> {
+        self.inner
+            .validation_report()
+            .problems
+            .iter()
+            .cloned()
+            .map(PyProblem)
+            .collect()
+    }
+
+    /// Counts per data column, in questionnaire order: a list of dicts with keys ``column``,
+    /// ``question``, ``item`` (None for single-column questions), ``asked`` (was the column in
+    /// the input), ``answered``, ``dont_know``, ``missing`` and ``picked`` (multi-select options
+    /// only, else None). ``pandas.DataFrame(survey.item_summary())`` gives a table.
+    fn item_summary<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .item_summary()
+            .into_iter()
+            .map(|s| {
+                let d = PyDict::new(py);
+                d.set_item("column", s.column)?;
+                d.set_item("question", s.question)?;
+                d.set_item("item", s.item)?;
+                d.set_item("asked", s.asked)?;
+                d.set_item("answered", s.answered)?;
+                d.set_item("dont_know", s.dont_know)?;
+                d.set_item("missing", s.missing)?;
+                d.set_item("picked", s.picked)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.n_respondents()
+    }
+
+    fn __repr__(&self) -> String {
+        self.inner.to_string()
+    }
+
+    fn _repr_html_(&self) -> String {
+        self.inner.to_html(HTML_ROWS)
+    }
+
+    /// Pickles through the serde JSON form (instrument, responses and problems).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let survey = &slf.get().inner;
+        let state = slf
+            .py()
+            .detach(|| serde_json::to_string(survey))
+            .map_err(|e| Error::InvalidArgument {
+                name: "survey",
+                message: format!("cannot serialise: {e}"),
+            })?;
+        Ok((slf.get_type().getattr("_from_state")?, (state,)))
+    }
+
+    /// Unpickling helper: checks the stored responses against the stored instrument.
+    #[classmethod]
+    fn _from_state(_cls: &Bound<'_, PyType>, py: Python<'_>, state: &str) -> PyResult<Self> {
+        let inner = py
+            .detach(|| serde_json::from_str::<Survey>(state))
+            .map_err(|e| Error::InvalidArgument {
+                name: "state",
+                message: format!("not a pickled Survey: {e}"),
+            })?;
+        Ok(PySurvey { inner })
+    }
+}
