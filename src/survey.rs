@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::{self, Options, Table};
 use crate::data::{self, RawTable, Responses, ValidationReport};
 use crate::error::{Error, Result};
 use crate::instrument::{ColumnKind, Instrument, NO_ANSWER};
@@ -201,6 +202,21 @@ impl Survey {
     /// Number of distinct municipalities.
     pub fn n_municipalities(&self) -> usize {
         self.responses.n_municipalities()
+    }
+
+    /// [`analysis::frequencies`] of a coded question.
+    pub fn frequencies(&self, question: &str, options: &Options) -> Result<Table> {
+        analysis::frequencies(self, question, options)
+    }
+
+    /// [`analysis::net_shares`] (e.g. the top-2 box) of a coded question.
+    pub fn net_shares(&self, question: &str, net: &str, options: &Options) -> Result<Table> {
+        analysis::net_shares(self, question, net, options)
+    }
+
+    /// [`analysis::mentions`]: the mention ranking of a multi-select question.
+    pub fn mentions(&self, question: &str, options: &Options) -> Result<Table> {
+        analysis::mentions(self, question, options)
     }
 
     /// Answered / 'weet niet' / missing counts for every data column, in questionnaire order.
