@@ -1,6 +1,7 @@
 //! Readers that turn CSV text, JSON records or in-memory columns into a [`RawTable`] of cells,
 //! before any validation against the instrument.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::error::Error;
@@ -23,17 +24,20 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// The cell as text the way a user would write it; `None` when empty.
-    pub fn as_text(&self) -> Option<String> {
+    /// The cell as text the way a user would write it; `None` when empty. Text cells are
+    /// borrowed, so reading codes does not allocate.
+    pub fn as_text(&self) -> Option<Cow<'_, str>> {
         match self {
             Cell::Empty => None,
             Cell::Text(s) if s.trim().is_empty() => None,
-            Cell::Text(s) => Some(s.clone()),
-            Cell::Int(i) => Some(i.to_string()),
+            Cell::Text(s) => Some(Cow::Borrowed(s)),
+            Cell::Int(i) => Some(Cow::Owned(i.to_string())),
             Cell::Float(f) if f.is_nan() => None,
-            Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
-            Cell::Float(f) => Some(f.to_string()),
-            Cell::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
+            Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                Some(Cow::Owned(format!("{}", *f as i64)))
+            }
+            Cell::Float(f) => Some(Cow::Owned(f.to_string())),
+            Cell::Bool(b) => Some(Cow::Borrowed(if *b { "1" } else { "0" })),
         }
     }
 

@@ -301,6 +301,16 @@ fn run(
     let mut texts: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(n); text_positions.len()];
     let mut row_codes: Vec<Code> = vec![NO_ANSWER; code_columns.len()];
 
+    // Size classes as levels, so they are matched like roles and provinces.
+    let classes: Vec<Level> = attrs
+        .size_classes
+        .iter()
+        .map(|c| Level {
+            id: c.id.clone(),
+            label_nl: c.label_nl.clone(),
+            label_en: c.label_en.clone(),
+        })
+        .collect();
     for r in 0..n {
         let row = Some(table.rows[r]);
         let id = table.columns[id_col][r]
@@ -361,15 +371,6 @@ fn run(
         let derived = inhabitants.and_then(|i| attrs.size_class_of(i));
         let mut size_class = derived;
         if let Some(t) = text_of(size_col) {
-            let classes: Vec<Level> = attrs
-                .size_classes
-                .iter()
-                .map(|c| Level {
-                    id: c.id.clone(),
-                    label_nl: c.label_nl.clone(),
-                    label_en: c.label_en.clone(),
-                })
-                .collect();
             match find(&classes, &t) {
                 None => sink.at(
                     ProblemKind::InvalidSizeClass,
@@ -532,7 +533,7 @@ fn run(
                         ProblemKind::InvalidCode,
                         row,
                         Some(&col.name),
-                        cell.as_text(),
+                        cell.as_text().map(String::from),
                         format!("not a valid answer; expected {expected}"),
                     )?;
                 }
@@ -566,7 +567,9 @@ fn run(
             codes[j].push(*code);
         }
         for (t, &pos) in text_positions.iter().enumerate() {
-            texts[t].push(input_of[pos].and_then(|input| table.columns[input][r].as_text()));
+            texts[t].push(
+                input_of[pos].and_then(|input| table.columns[input][r].as_text().map(String::from)),
+            );
         }
         id_rows.insert(id.clone(), table.rows[r]);
         ids.push(id);
