@@ -1,14 +1,21 @@
 # Hand-written stubs for the Rust extension module; checked with
 # `python -m mypy.stubtest doe_democratie._core`.
 import os
-from collections.abc import Iterable, Mapping
-from typing import Any, Callable, ClassVar, Literal, TypedDict, final
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Literal, TypedDict, Union, final
+
+import numpy as np
+import numpy.typing as npt
+from typing_extensions import Required
 
 __all__ = [
     "__version__",
     "Instrument",
     "Survey",
     "Problem",
+    "Table",
+    "ReportSpec",
+    "Report",
     "DoeDemocratieError",
     "ValidationError",
     "InstrumentError",
@@ -90,6 +97,54 @@ class _ItemSummary(TypedDict):
     dont_know: int
     missing: int
     picked: int | None
+
+_Unit = Literal["municipality", "respondent"]
+_Attribute = Literal["size_class", "province", "role"]
+_PolicyName = Literal["split", "any_yes", "median", "max", "mode", "prefer_role"]
+_BaseName = Literal["scale", "substantive"]
+
+class _Breakdown(TypedDict, total=False):
+    """``by=`` as a dict: the attribute, optionally with its levels merged into named groups."""
+
+    attribute: Required[_Attribute]
+    groups: Mapping[str, Sequence[str]] | None
+
+# Mapping values are plain `str` (checked at run time): a dict literal kept in a variable is
+# inferred as `dict[str, str]` / `dict[str, object]`, which would not match Literal or TypedDict.
+_By = Union[_Attribute, _Breakdown, Mapping[str, Any]]
+_Rules = Mapping[str, str]
+
+class _Row(TypedDict):
+    question: str
+    item: str | None
+    group: str
+    category: str
+    label_nl: str
+    count: float
+    base: float
+    percentage: float | None
+    printed: int | None
+    unit: _Unit
+    in_base: bool
+    rank: int | None
+    tied: bool | None
+
+class _WeightedColumn(TypedDict):
+    column: str
+    unit: _Unit
+    units: npt.NDArray[np.uint32] | list[int]
+    codes: npt.NDArray[np.uint16] | list[int]
+    weights: npt.NDArray[np.float64] | list[float]
+    n_units: int
+
+class _Disagreement(TypedDict):
+    municipality: str
+    column: str
+    answers: list[tuple[str, int]]
+
+class _Provenance(TypedDict):
+    respondents: dict[str, int]
+    disagreements: list[_Disagreement]
 
 # --- exceptions ------------------------------------------------------------------------------
 
@@ -227,8 +282,104 @@ class Survey:
     @property
     def problems(self) -> list[Problem]: ...
     def item_summary(self) -> list[_ItemSummary]: ...
+    def frequencies(
+        self,
+        question: str,
+        *,
+        by: _By | None = None,
+        rules: _Rules | None = None,
+        items: Sequence[str] | None = None,
+        tag: tuple[str, str] | None = None,
+        base: _BaseName = "scale",
+    ) -> Table: ...
+    def net_shares(
+        self,
+        question: str,
+        net: str = "top2",
+        *,
+        by: _By | None = None,
+        rules: _Rules | None = None,
+        items: Sequence[str] | None = None,
+        tag: tuple[str, str] | None = None,
+        base: _BaseName = "scale",
+    ) -> Table: ...
+    def mentions(
+        self,
+        question: str,
+        *,
+        by: _By | None = None,
+        rules: _Rules | None = None,
+        items: Sequence[str] | None = None,
+    ) -> Table: ...
+    def consolidate(self, column: str, *, policy: _PolicyName | None = None) -> _WeightedColumn: ...
+    def provenance(self) -> _Provenance: ...
+    def disagreements(self) -> list[_Disagreement]: ...
     def __len__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def _repr_html_(self) -> str: ...
     def __reduce__(self) -> tuple[Callable[[str], Survey], tuple[str]]: ...
+
+@final
+class Table:
+    """A tidy result table: one row per item × group × category."""
+
+    @staticmethod
+    def from_json(text: str) -> Table: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def measure(self) -> str: ...
+    @property
+    def rows(self) -> list[_Row]: ...
+    def find(self, item: str | None, group: str, category: str) -> _Row | None: ...
+    def to_csv(self) -> str: ...
+    def to_json(self) -> str: ...
+    def to_pandas(self) -> Any: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def _repr_html_(self) -> str: ...
+    def __reduce__(self) -> tuple[Callable[[str], Table], tuple[str]]: ...
+
+@final
+class ReportSpec:
+    """A report specification: figures, each a question, a measure and options."""
+
+    @staticmethod
+    def doe_democratie_2013() -> ReportSpec: ...
+    @staticmethod
+    def from_json(text: str) -> ReportSpec: ...
+    def to_json(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    def figure_ids(self) -> list[str]: ...
+    def run(self, survey: Survey) -> Report: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Callable[[str], ReportSpec], tuple[str]]: ...
+
+@final
+class Report:
+    """A computed report: the specification and one Table per figure."""
+
+    @property
+    def spec(self) -> ReportSpec: ...
+    @property
+    def tables(self) -> list[Table]: ...
+    def table(self, id: str) -> Table: ...
+    def write_dir(self, path: _StrPath) -> list[str]: ...
+    def to_html(self) -> str: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def _repr_html_(self) -> str: ...
+    def __reduce__(self) -> tuple[Callable[[str], Report], tuple[str]]: ...
+
+def _dataset(name: Literal["doe_democratie_2013"]) -> Survey:
+    """A bundled dataset by name; use ``doe_democratie.datasets``."""

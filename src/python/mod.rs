@@ -3,15 +3,38 @@
 //! All PyO3 code lives here: one wrapper per public type, each method a one-line delegate to
 //! the pure Rust API, and [`errors`] as the one place that maps [`crate::Error`] to Python
 //! exceptions. Conversions from Python values (records, dicts, numpy arrays, pandas) are in
-//! [`convert`].
+//! [`convert`]; the keyword options of the measures and of consolidation are read in
+//! [`options`].
 
 mod convert;
 mod errors;
 mod instrument;
+mod options;
 mod problem;
+mod report;
 mod survey;
+mod table;
+
+use std::sync::OnceLock;
 
 use pyo3::prelude::*;
+
+use crate::{Error, Survey};
+
+/// A bundled dataset by name (``'doe_democratie_2013'``: the synthetic reconstruction of the
+/// 2013 microdata). Use :func:`doe_democratie.datasets.doe_democratie_2013`.
+#[pyfunction]
+fn _dataset(name: &str) -> PyResult<survey::PySurvey> {
+    static DOE_DEMOCRATIE_2013: OnceLock<Survey> = OnceLock::new();
+    match name {
+        "doe_democratie_2013" => Ok(survey::PySurvey {
+            inner: DOE_DEMOCRATIE_2013
+                .get_or_init(crate::datasets::doe_democratie_2013)
+                .clone(),
+        }),
+        other => Err(Error::unknown("dataset", other, ["doe_democratie_2013"]).into()),
+    }
+}
 
 /// Survey ontology and validated ingestion for Dutch municipal surveys (Rust core).
 #[pymodule]
@@ -20,6 +43,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<instrument::PyInstrument>()?;
     m.add_class::<survey::PySurvey>()?;
     m.add_class::<problem::PyProblem>()?;
+    m.add_class::<table::PyTable>()?;
+    m.add_class::<report::PyReportSpec>()?;
+    m.add_class::<report::PyReport>()?;
+    // Private: set as an attribute so it stays out of `__all__` (the package re-exports all of
+    // `__all__`); `doe_democratie.datasets` is its public face.
+    m.setattr("_dataset", wrap_pyfunction!(_dataset, m)?)?;
     errors::register(m)?;
     Ok(())
 }

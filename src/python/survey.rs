@@ -7,9 +7,12 @@ use pyo3::types::{PyDict, PyType};
 
 use super::convert;
 use super::instrument::{builtin, PyInstrument};
+use super::options;
 use super::problem::PyProblem;
+use super::table::PyTable;
+use crate::consolidate::{self, Disagreement, WeightedColumn};
 use crate::data::RawTable;
-use crate::{Error, Instrument, ReadOptions, Survey};
+use crate::{Error, Instrument, ReadOptions, Rules, Survey};
 
 /// Rows shown by `_repr_html_` before it says how many more there are.
 const HTML_ROWS: usize = 30;
@@ -24,7 +27,7 @@ const HTML_ROWS: usize = 30;
 #[pyclass(name = "Survey", module = "doe_democratie", frozen, eq)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PySurvey {
-    inner: Survey,
+    pub(crate) inner: Survey,
 }
 
 fn options(strict: bool, delimiter: Option<&str>) -> Result<ReadOptions, Error> {
@@ -60,6 +63,39 @@ fn validate(
     let opts = options(strict, None)?;
     let inner = py.detach(|| Survey::from_table(table, instrument, &opts))?;
     Ok(PySurvey { inner })
+}
+
+/// A disagreement as a dict: municipality, column, answers (list of (respondent_id, code)).
+fn disagreement_dict<'py>(py: Python<'py>, d: Disagreement) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("municipality", d.municipality)?;
+    out.set_item("column", d.column)?;
+    out.set_item("answers", d.answers)?;
+    Ok(out)
+}
+
+/// Whether numpy can be imported (rust-numpy panics when it cannot).
+fn numpy_available(py: Python<'_>) -> bool {
+    py.import("numpy").is_ok()
+}
+
+/// `units`, `codes` and `weights` as numpy arrays that take over the vectors (no copy), or as
+/// lists when numpy is not installed.
+fn weighted_column_dict(py: Python<'_>, col: WeightedColumn) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("column", col.column)?;
+    d.set_item("unit", col.unit.as_str())?;
+    if numpy_available(py) {
+        d.set_item("units", numpy::PyArray1::from_vec(py, col.units))?;
+        d.set_item("codes", numpy::PyArray1::from_vec(py, col.codes))?;
+        d.set_item("weights", numpy::PyArray1::from_vec(py, col.weights))?;
+    } else {
+        d.set_item("units", col.units)?;
+        d.set_item("codes", col.codes)?;
+        d.set_item("weights", col.weights)?;
+    }
+    d.set_item("n_units", col.n_units)?;
+    Ok(d)
 }
 
 #[pymethods]
@@ -207,6 +243,139 @@ impl PySurvey {
                 d.set_item("picked", s.picked)?;
                 Ok(d)
             })
+            .collect()
+    }
+
+    /// Frequency distribution of every item of a coded question (single choice or grid), each
+    /// item on its own base, one answer pattern per municipality for municipality questions.
+    ///
+    /// Options (keyword-only): ``by`` — ``'size_class'``, ``'province'``, ``'role'`` or
+    /// ``{'attribute': 'size_class', 'groups': {'lt_50k': ['lt_20k', '20k_50k'], ...}}``;
+    /// ``rules`` — ``{question_id: policy}`` with policy ``'split'``, ``'any_yes'``,
+    /// ``'median'``, ``'max'``, ``'mode'`` or ``'prefer_role'``; ``items`` — item ids;
+    /// ``tag`` — ``(grouping, level)``, e.g. ``('rung', 'facilitating')``; ``base`` —
+    /// ``'scale'`` (the scale decides whether 'weet niet' counts) or ``'substantive'``.
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, base="scale"))]
+    #[allow(clippy::too_many_arguments)]
+    fn frequencies(
+        &self,
+        py: Python<'_>,
+        question: &str,
+        by: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        items: Option<&Bound<'_, PyAny>>,
+        tag: Option<&Bound<'_, PyAny>>,
+        base: &str,
+    ) -> PyResult<PyTable> {
+        let opts = options::measure_options(self.inner.instrument(), by, rules, items, tag, base)?;
+        Ok(py
+            .detach(|| self.inner.frequencies(question, &opts))?
+            .into())
+    }
+
+    /// Net shares (``net='top2'``: "vaak of regelmatig") of every item of a coded question, on
+    /// the same base as :meth:`frequencies`, printed half up. Options as for
+    /// :meth:`frequencies`.
+    #[pyo3(signature = (question, net="top2", *, by=None, rules=None, items=None, tag=None, base="scale"))]
+    #[allow(clippy::too_many_arguments)]
+    fn net_shares(
+        &self,
+        py: Python<'_>,
+        question: &str,
+        net: &str,
+        by: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        items: Option<&Bound<'_, PyAny>>,
+        tag: Option<&Bound<'_, PyAny>>,
+        base: &str,
+    ) -> PyResult<PyTable> {
+        let opts = options::measure_options(self.inner.instrument(), by, rules, items, tag, base)?;
+        Ok(py
+            .detach(|| self.inner.net_shares(question, net, &opts))?
+            .into())
+    }
+
+    /// Mention ranking of a multi-select question: per option the units that picked it, their
+    /// share of all units in the group, rank and ties. Options as for :meth:`frequencies`.
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None))]
+    fn mentions(
+        &self,
+        py: Python<'_>,
+        question: &str,
+        by: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        items: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyTable> {
+        let opts =
+            options::measure_options(self.inner.instrument(), by, rules, items, None, "scale")?;
+        Ok(py.detach(|| self.inner.mentions(question, &opts))?.into())
+    }
+
+    /// One data column at its question's unit of analysis, in long form: a dict with
+    /// ``column``, ``unit`` (``'municipality'`` or ``'respondent'``), ``units``, ``codes`` and
+    /// ``weights`` (numpy arrays of uint32, uint16 and float64 — lists if numpy is not
+    /// installed; entry ``i`` says unit ``units[i]`` answered ``codes[i]`` with weight
+    /// ``weights[i]``) and ``n_units`` (units with at least one entry).
+    ///
+    /// Municipality units index the municipalities in the order of
+    /// ``survey.provenance()['respondents']``; respondent units index the respondents in input
+    /// order. ``policy=None`` applies the question's default rule (``'split'`` for coded,
+    /// ``'any_yes'`` for multi-select municipality questions; respondent questions are not
+    /// consolidated).
+    #[pyo3(signature = (column, *, policy=None))]
+    fn consolidate<'py>(
+        &self,
+        py: Python<'py>,
+        column: &str,
+        policy: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let instrument = self.inner.instrument();
+        let rules = match policy {
+            None => Rules::default(),
+            Some(name) => {
+                let policy = options::policy(name)?;
+                let position = instrument.column_position(column).ok_or_else(|| {
+                    Error::unknown(
+                        "column",
+                        column,
+                        instrument.columns().iter().map(|c| c.name.as_str()),
+                    )
+                })?;
+                let question = &instrument.questions()[instrument.columns()[position].question];
+                Rules::default().with(instrument, &question.id, policy)?
+            }
+        };
+        let col = py.detach(|| consolidate::consolidate(&self.inner, column, &rules))?;
+        weighted_column_dict(py, col)
+    }
+
+    /// What consolidation works with: a dict with ``respondents`` (municipality id → number of
+    /// respondents, in data order) and ``disagreements`` (as :meth:`disagreements`).
+    fn provenance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let p = py.detach(|| consolidate::provenance(&self.inner));
+        let respondents = PyDict::new(py);
+        for (municipality, n) in p.respondents {
+            respondents.set_item(municipality, n)?;
+        }
+        let disagreements = p
+            .disagreements
+            .into_iter()
+            .map(|d| disagreement_dict(py, d))
+            .collect::<PyResult<Vec<_>>>()?;
+        let d = PyDict::new(py);
+        d.set_item("respondents", respondents)?;
+        d.set_item("disagreements", disagreements)?;
+        Ok(d)
+    }
+
+    /// Every municipality × column where the municipality's respondents gave different answers
+    /// (municipality-unit questions only), as dicts with ``municipality``, ``column`` and
+    /// ``answers`` (list of ``(respondent_id, code)`` in input order); ordered by municipality,
+    /// then column. ``pandas.DataFrame(survey.disagreements())`` gives a table.
+    fn disagreements<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        py.detach(|| consolidate::disagreements(&self.inner))
+            .into_iter()
+            .map(|d| disagreement_dict(py, d))
             .collect()
     }
 

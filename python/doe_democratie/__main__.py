@@ -1,0 +1,263 @@
+"""Command line: ``python -m doe_democratie validate PATH`` and ``python -m doe_democratie report``.
+
+``validate`` reads a respondent file (CSV, or JSON records for ``*.json``) against an instrument
+(the built-in 2013 one unless ``--instrument`` names a file), prints the survey, answered /
+'weet niet' / missing totals per question and every problem with its row and column. Exit code 0
+when the data is clean, 1 when it has problems, 2 when the command cannot run (missing file,
+invalid instrument, bad option).
+
+``report`` does the same for ``--data`` (default: the bundled *synthetic* reconstruction of the
+2013 microdata), runs a report specification (default: the 2013 report), writes one CSV per
+figure plus ``report.json`` and ``index.html`` to ``--out`` and prints one line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Optional, TextIO
+
+from . import datasets
+from ._core import (
+    DoeDemocratieError,
+    Instrument,
+    Problem,
+    ReportSpec,
+    Survey,
+    Table,
+    ValidationError,
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+DEFAULT_OUT = Path("out/report")
+
+
+def read_survey(
+    path: Path,
+    instrument: Optional[Instrument],
+    *,
+    strict: bool = True,
+    delimiter: Optional[str] = None,
+) -> Survey:
+    """Reads CSV, or JSON records when the file name ends in ``.json``."""
+    if path.suffix.lower() == ".json":
+        if delimiter is not None:
+            raise argparse.ArgumentTypeError("--delimiter applies to CSV files only")
+        return Survey.from_json(path, instrument, strict=strict)
+    return Survey.from_csv(path, instrument, strict=strict, delimiter=delimiter)
+
+
+def summarise(survey: Survey, out: TextIO) -> None:
+    """The survey's repr and answered / 'weet niet' / missing cells per question."""
+    print(repr(survey), file=out)
+    totals: dict[str, list[int]] = {}
+    for s in survey.item_summary():
+        t = totals.setdefault(s["question"], [0, 0, 0, 0, 0])
+        t[0] += 1
+        t[1] += int(s["asked"])
+        t[2] += s["answered"]
+        t[3] += s["dont_know"]
+        t[4] += s["missing"]
+    width = max([len("question"), *map(len, totals)])
+    print(file=out)
+    print(
+        f"{'question':<{width}}  {'columns':>9}  {'answered':>9}  {'weet niet':>9}  {'missing':>9}",
+        file=out,
+    )
+    for question, (n, asked, answered, dont_know, missing) in totals.items():
+        cols = f"{asked}/{n}"
+        print(
+            f"{question:<{width}}  {cols:>9}  {answered:>9}  {dont_know:>9}  {missing:>9}",
+            file=out,
+        )
+    print(
+        "(cells summed over each question's data columns; columns = present in the input / "
+        "defined)",
+        file=out,
+    )
+
+
+def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
+    if not problems:
+        print("no problems", file=out)
+        return
+    print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=out)
+    for p in problems:
+        print(f"  {p}", file=out)
+
+
+def render(table: Table, *, group: str = "all", max_rows: int = 25) -> str:
+    """A compact text view of one group of a table: one line per item, printed percentages by
+    category (rows outside the base left out), and the base."""
+    rows = [r for r in table.rows if r["group"] == group and r["in_base"]]
+    categories: list[str] = []
+    lines: dict[str, dict[str, str]] = {}
+    bases: dict[str, float] = {}
+    for r in rows:
+        key = r["item"] or r["question"]
+        if r["category"] not in categories:
+            categories.append(r["category"])
+        printed = r["printed"]
+        lines.setdefault(key, {})[r["category"]] = "" if printed is None else f"{printed}%"
+        bases[key] = r["base"]
+    width = max([len("item"), *map(len, lines)])
+    cw = max([6, *map(len, categories)])
+    out = [f"{table.title} [{table.measure}, group {group}]"]
+    out.append(f"  {'item':<{width}}  {'base':>6}  " + "  ".join(f"{c:>{cw}}" for c in categories))
+    for key, cells in list(lines.items())[:max_rows]:
+        base = bases[key]
+        base_text = f"{base:.0f}" if base == int(base) else f"{base:.2f}"
+        out.append(
+            f"  {key:<{width}}  {base_text:>6}  "
+            + "  ".join(f"{cells.get(c, ''):>{cw}}" for c in categories)
+        )
+    if len(lines) > max_rows:
+        out.append(f"  … {len(lines) - max_rows} more items")
+    return "\n".join(out)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _instrument(path: Optional[Path]) -> Optional[Instrument]:
+    return None if path is None else Instrument.from_json_path(path)
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    instrument = _instrument(args.instrument)
+    try:
+        survey = read_survey(
+            args.path, instrument, strict=not args.lenient, delimiter=args.delimiter
+        )
+    except ValidationError as e:
+        if args.lenient:
+            print(f"{args.path}: the file cannot be read at all", file=out)
+        else:
+            print(
+                f"{args.path}: strict reading stopped at the first problem "
+                "(--lenient lists every problem)",
+                file=out,
+            )
+        print_problems(e.problems, out)
+        return EXIT_PROBLEMS
+    summarise(survey, out)
+    print(file=out)
+    print_problems(survey.problems, out)
+    return EXIT_PROBLEMS if survey.problems else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    if args.data is None and args.instrument is not None:
+        raise argparse.ArgumentTypeError("--instrument needs --data (the file to read with it)")
+    instrument = _instrument(args.instrument)
+    if args.data is None:
+        print(
+            "data: the bundled SYNTHETIC reconstruction of the 2013 survey (invented answers that "
+            "reproduce the published numbers; see doe_democratie.datasets)",
+            file=out,
+        )
+        survey = datasets.doe_democratie_2013()
+    else:
+        print(f"data: {args.data}", file=out)
+        try:
+            survey = read_survey(args.data, instrument)
+        except ValidationError as e:
+            print(
+                f"{args.data}: the data has problems; run `python -m doe_democratie validate "
+                f"{args.data} --lenient` to list them all",
+                file=out,
+            )
+            print_problems(e.problems, out)
+            return EXIT_PROBLEMS
+    summarise(survey, out)
+    print(file=out)
+    print_problems(survey.problems, out)
+
+    if args.spec is None:
+        spec = ReportSpec.doe_democratie_2013()
+    else:
+        spec = ReportSpec.from_json(Path(args.spec).read_text(encoding="utf-8"))
+    report = spec.run(survey)
+    written = report.write_dir(args.out)
+
+    print(file=out)
+    print(f"report: {_short(spec.title, 100)}", file=out)
+    width = max(len(t.id) for t in report.tables) if report.tables else 0
+    for t in report.tables:
+        print(f"  {t.id:<{width}}  {len(t):>4} rows  {_short(t.title, 90)}", file=out)
+    if report.tables:
+        ids = [t.id for t in report.tables]
+        shown = report.table("fig_3_3") if "fig_3_3" in ids else report.tables[0]
+        print(file=out)
+        print(render(shown), file=out)
+    print(file=out)
+    csvs = sum(1 for name in written if name.endswith(".csv"))
+    print(
+        f"wrote {len(written)} files to {args.out} ({csvs} figure CSVs, report.json, index.html); "
+        f"open {Path(args.out) / 'index.html'}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m doe_democratie",
+        description="Validate survey data and reproduce the 2013 'doe-democratie' report.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser(
+        "validate",
+        help="check a respondent file against the instrument",
+        description="Reads PATH (CSV, or JSON records for *.json) against the instrument and "
+        "prints the survey, per-question totals and every problem. Exit code 1 if there are "
+        "problems.",
+    )
+    v.add_argument("path", type=Path, metavar="PATH")
+    v.add_argument("--instrument", type=Path, metavar="FILE", help="instrument JSON file "
+                   "(default: the built-in 2013 instrument)")
+    v.add_argument("--lenient", action="store_true",
+                   help="keep valid values and list every problem (default: stop at the first)")
+    v.add_argument("--delimiter", metavar="X",
+                   help="CSV delimiter (default: ',' or ';' from the header)")
+
+    r = sub.add_parser(
+        "report",
+        help="run a report specification and write its tables",
+        description="Validates and summarises the data, runs the report specification and "
+        "writes one CSV per figure, report.json and index.html.",
+    )
+    r.add_argument("--data", type=Path, metavar="PATH", help="respondent file (default: the "
+                   "bundled synthetic reconstruction of the 2013 data)")
+    r.add_argument("--instrument", type=Path, metavar="FILE", help="instrument JSON file for "
+                   "--data (default: the built-in 2013 instrument)")
+    r.add_argument("--spec", type=Path, metavar="FILE",
+                   help="report specification JSON (default: the 2013 report)")
+    r.add_argument("--out", type=Path, metavar="DIR", default=DEFAULT_OUT,
+                   help=f"output directory (default: {DEFAULT_OUT})")
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> int:
+    """Runs the command line on ``argv`` (default: ``sys.argv[1:]``), printing to ``out``
+    (default: ``sys.stdout``); returns the exit code."""
+    out = sys.stdout if out is None else out
+    p = parser()
+    args = p.parse_args(argv)
+    command = cmd_validate if args.command == "validate" else cmd_report
+    try:
+        return command(args, out)
+    except argparse.ArgumentTypeError as e:
+        p.print_usage(sys.stderr)
+        print(f"error: {e}", file=sys.stderr)
+    except (OSError, DoeDemocratieError) as e:
+        print(f"error: {e}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+//! `ReportSpec` and `Report`: the report as code ([`crate::report`]).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+use super::survey::PySurvey;
+use super::table::PyTable;
+use crate::report::{Report, ReportSpec};
+use crate::survey::esc;
+use crate::Error;
+
+/// Rows per table shown by `Report._repr_html_`.
+const HTML_ROWS: usize = 60;
+
+/// A report specification: a list of figures, each a question, a measure (frequencies, a net
+/// such as the top-2 box, or mentions) and options (consolidation rules, breakdown, items).
+///
+/// :meth:`doe_democratie_2013` is the 2013 report (figures 2.2–4.2, the key findings and the
+/// size-class breakdowns its text quotes); :meth:`from_json` reads your own. :meth:`run` computes
+/// one :class:`Table` per figure.
+#[pyclass(name = "ReportSpec", module = "doe_democratie", frozen, eq)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PyReportSpec {
+    pub(crate) inner: ReportSpec,
+}
+
+#[pymethods]
+impl PyReportSpec {
+    /// The 2013 'doe-democratie' report.
+    #[staticmethod]
+    fn doe_democratie_2013() -> Self {
+        PyReportSpec {
+            inner: ReportSpec::doe_democratie_2013(),
+        }
+    }
+
+    /// Reads a specification from JSON text (the format :meth:`to_json` writes). Raises
+    /// InstrumentError, with line and column, for text that does not parse.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let inner = py.detach(|| ReportSpec::from_json(text))?;
+        Ok(PyReportSpec { inner })
+    }
+
+    /// The specification as pretty-printed JSON.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Identifier.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    /// Title.
+    #[getter]
+    fn title(&self) -> &str {
+        &self.inner.title
+    }
+
+    /// Figure ids in report order.
+    fn figure_ids(&self) -> Vec<&str> {
+        self.inner.figures.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    /// Computes every figure over ``survey`` (with the GIL released). Raises UnknownIdError or
+    /// InvalidArgumentError, naming the figure, if a figure does not fit the survey's instrument.
+    fn run(&self, py: Python<'_>, survey: &Bound<'_, PySurvey>) -> PyResult<PyReport> {
+        let survey = &survey.get().inner;
+        let inner = py.detach(|| self.inner.run(survey))?;
+        Ok(PyReport { inner })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.figures.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<ReportSpec '{}': {} figures>",
+            self.inner.id,
+            self.inner.figures.len()
+        )
+    }
+
+    /// Pickles through the JSON form.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("_from_state")?;
+        Ok((from_json, (slf.get().inner.to_json(),)))
+    }
+
+    /// Unpickling helper (the JSON form).
+    #[classmethod]
+    fn _from_state(_cls: &Bound<'_, PyType>, py: Python<'_>, state: &str) -> PyResult<Self> {
+        Self::from_json(py, state)
+    }
+}
+
+/// A computed report: the specification and one :class:`Table` per figure, in spec order.
+///
+/// :meth:`write_dir` writes ``<figure id>.csv`` per figure, ``report.json`` and ``index.html``;
+/// :meth:`to_html` gives the page. Immutable; pickles through its JSON form.
+#[pyclass(name = "Report", module = "doe_democratie", frozen, eq)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PyReport {
+    inner: Report,
+}
+
+#[pymethods]
+impl PyReport {
+    /// The specification that was run.
+    #[getter]
+    fn spec(&self) -> PyReportSpec {
+        PyReportSpec {
+            inner: self.inner.spec.clone(),
+        }
+    }
+
+    /// One table per figure, in spec order.
+    #[getter]
+    fn tables(&self) -> Vec<PyTable> {
+        self.inner
+            .tables
+            .iter()
+            .cloned()
+            .map(PyTable::from)
+            .collect()
+    }
+
+    /// The table of one figure; UnknownIdError (a KeyError) for an unknown id.
+    fn table(&self, id: &str) -> PyResult<PyTable> {
+        Ok(self.inner.table(id)?.clone().into())
+    }
+
+    /// Writes ``<figure id>.csv`` per figure, ``report.json`` (everything) and ``index.html``
+    /// into ``path`` (created if needed); returns the names of the files written.
+    fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
+        Ok(py.detach(|| self.inner.write_dir(&path))?)
+    }
+
+    /// The whole report as one HTML page.
+    fn to_html(&self) -> String {
+        self.inner.to_html()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.tables.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Report '{}': {} tables>",
+            self.inner.spec.id,
+            self.inner.tables.len()
+        )
+    }
+
+    /// The report for notebooks: its title and every table (first 60 rows each).
+    fn _repr_html_(&self) -> String {
+        let mut h = format!(
+            "<div class=\"doe-democratie-report\"><p><strong>{}</strong>: {} tables</p>",
+            esc(&self.inner.spec.title),
+            self.inner.tables.len()
+        );
+        for t in &self.inner.tables {
+            let _ = write!(
+                h,
+                "<section id=\"{}\">{}</section>",
+                esc(&t.id),
+                t.to_html(HTML_ROWS)
+            );
+        }
+        h.push_str("</div>");
+        h
+    }
+
+    /// Pickles through the serde JSON form (spec and tables).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let report = &slf.get().inner;
+        let state = slf
+            .py()
+            .detach(|| serde_json::to_string(report))
+            .map_err(|e| Error::InvalidArgument {
+                name: "report",
+                message: format!("cannot serialise: {e}"),
+            })?;
+        Ok((slf.get_type().getattr("_from_state")?, (state,)))
+    }
+
+    /// Unpickling helper (the JSON form).
+    #[classmethod]
+    fn _from_state(_cls: &Bound<'_, PyType>, py: Python<'_>, state: &str) -> PyResult<Self> {
+        let inner = py
+            .detach(|| serde_json::from_str::<Report>(state))
+            .map_err(|e| Error::InvalidArgument {
+                name: "state",
+                message: format!("not a pickled Report: {e}"),
+            })?;
+        Ok(PyReport { inner })
+    }
+}

@@ -1,0 +1,233 @@
+//! `Table`: the tidy result of every measure ([`crate::analysis::Table`]).
+
+use pyo3::exceptions::PyImportError;
+use pyo3::prelude::*;
+use pyo3::types::{IntoPyDict, PyDict, PyList, PyType};
+
+use crate::analysis::{Row, Table};
+use crate::Error;
+
+/// Rows shown by `_repr_html_` before it says how many more there are.
+const HTML_ROWS: usize = 60;
+/// Row lines shown by `__repr__`.
+const REPR_ROWS: usize = 20;
+
+/// The row fields, in the order of `Row`, `to_csv()` and `to_pandas()`.
+pub(crate) const COLUMNS: [&str; 13] = [
+    "question",
+    "item",
+    "group",
+    "category",
+    "label_nl",
+    "count",
+    "base",
+    "percentage",
+    "printed",
+    "unit",
+    "in_base",
+    "rank",
+    "tied",
+];
+
+/// A tidy result table: one row per item × group × category with the weighted count, its base,
+/// the exact percentage and the percentage as the report prints it.
+///
+/// ``rows`` gives the rows as dicts (keys ``question``, ``item``, ``group``, ``category``,
+/// ``label_nl``, ``count``, ``base``, ``percentage``, ``printed``, ``unit``, ``in_base``, ``rank``,
+/// ``tied``); :meth:`to_pandas` the same as a DataFrame; :meth:`find` one row. Immutable; compare
+/// with ``==``; pickles through its JSON form.
+#[pyclass(name = "Table", module = "doe_democratie", frozen, eq)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PyTable {
+    pub(crate) inner: Table,
+}
+
+impl From<Table> for PyTable {
+    fn from(inner: Table) -> Self {
+        PyTable { inner }
+    }
+}
+
+/// One row as a dict with the fields in [`COLUMNS`] order.
+pub(crate) fn row_dict<'py>(py: Python<'py>, r: &Row) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("question", &r.question)?;
+    d.set_item("item", &r.item)?;
+    d.set_item("group", &r.group)?;
+    d.set_item("category", &r.category)?;
+    d.set_item("label_nl", &r.label_nl)?;
+    d.set_item("count", r.count)?;
+    d.set_item("base", r.base)?;
+    d.set_item("percentage", r.percentage)?;
+    d.set_item("printed", r.printed)?;
+    d.set_item("unit", r.unit.as_str())?;
+    d.set_item("in_base", r.in_base)?;
+    d.set_item("rank", r.rank)?;
+    d.set_item("tied", r.tied)?;
+    Ok(d)
+}
+
+/// The column `name` of the rows as a Python list.
+fn column<'py>(py: Python<'py>, rows: &[Row], name: &str) -> PyResult<Bound<'py, PyList>> {
+    macro_rules! list {
+        ($f:expr) => {
+            PyList::new(py, rows.iter().map($f))
+        };
+    }
+    match name {
+        "question" => list!(|r| r.question.as_str()),
+        "item" => list!(|r| r.item.as_deref()),
+        "group" => list!(|r| r.group.as_str()),
+        "category" => list!(|r| r.category.as_str()),
+        "label_nl" => list!(|r| r.label_nl.as_str()),
+        "count" => list!(|r| r.count),
+        "base" => list!(|r| r.base),
+        "percentage" => list!(|r| r.percentage),
+        "printed" => list!(|r| r.printed),
+        "unit" => list!(|r| r.unit.as_str()),
+        "in_base" => list!(|r| r.in_base),
+        "rank" => list!(|r| r.rank),
+        "tied" => list!(|r| r.tied),
+        other => unreachable!("no row field {other}"),
+    }
+}
+
+/// Imports pandas, or raises an ImportError that says what needs it and how to install it.
+pub(crate) fn import_pandas<'py>(py: Python<'py>, what: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import("pandas").map_err(|e| {
+        let err = PyImportError::new_err(format!(
+            "{what} needs pandas, which could not be imported ({e}); install it with \
+             `pip install pandas` or `pip install 'doe-democratie[pandas]'`"
+        ));
+        err.set_cause(py, Some(e));
+        err
+    })
+}
+
+fn to_json(table: &Table) -> String {
+    serde_json::to_string_pretty(table).expect("tables always serialise") + "\n"
+}
+
+#[pymethods]
+impl PyTable {
+    /// Reads a table back from :meth:`to_json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let inner = py
+            .detach(|| serde_json::from_str::<Table>(text))
+            .map_err(|e| Error::InvalidArgument {
+                name: "text",
+                message: format!("not a Table in JSON form: {e}"),
+            })?;
+        Ok(PyTable { inner })
+    }
+
+    /// Short identifier: a figure id such as ``'fig_3_3'``, or ``'<measure>:<question>'``.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    /// Title: the figure title, or the question text.
+    #[getter]
+    fn title(&self) -> &str {
+        &self.inner.title
+    }
+    /// ``'frequencies'``, ``'net:<id>'`` or ``'mentions'``.
+    #[getter]
+    fn measure(&self) -> &str {
+        &self.inner.measure
+    }
+
+    /// The rows as dicts, in table order (``pandas.DataFrame(table.rows)`` works too).
+    #[getter]
+    fn rows<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner.rows.iter().map(|r| row_dict(py, r)).collect()
+    }
+
+    /// The row of one item (None for single-choice questions), group (``'all'`` without a
+    /// breakdown) and category (a category id, net id such as ``'top2'``, or ``'mentioned'``), or
+    /// None.
+    fn find<'py>(
+        &self,
+        py: Python<'py>,
+        item: Option<&str>,
+        group: &str,
+        category: &str,
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.inner
+            .find(item, group, category)
+            .map(|r| row_dict(py, r))
+            .transpose()
+    }
+
+    /// The table as CSV text (comma-separated, header row, full precision).
+    fn to_csv(&self) -> String {
+        self.inner.to_csv()
+    }
+
+    /// The table as pretty-printed JSON (id, title, measure, rows); :meth:`from_json` reads it.
+    fn to_json(&self) -> String {
+        to_json(&self.inner)
+    }
+
+    /// A pandas DataFrame with one column per row field, in order: question, item, group,
+    /// category, label_nl (text), count, base, percentage (float; NaN where there is none),
+    /// printed and rank (nullable ``Int64``), unit (text), in_base (bool), tied (nullable
+    /// ``boolean``). Needs pandas (imported on first use).
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pd = import_pandas(py, "Table.to_pandas()")?;
+        let data = PyDict::new(py);
+        for name in COLUMNS {
+            let values = column(py, &self.inner.rows, name)?;
+            // Without this, a column whose values are all None becomes `object` of None.
+            let values = match name {
+                "count" | "base" | "percentage" => pd
+                    .getattr("array")?
+                    .call((values,), Some(&[("dtype", "float64")].into_py_dict(py)?))?,
+                "printed" | "rank" => pd
+                    .getattr("array")?
+                    .call((values,), Some(&[("dtype", "Int64")].into_py_dict(py)?))?,
+                "tied" => pd
+                    .getattr("array")?
+                    .call((values,), Some(&[("dtype", "boolean")].into_py_dict(py)?))?,
+                _ => values.into_any(),
+            };
+            data.set_item(name, values)?;
+        }
+        let kwargs = [("columns", PyList::new(py, COLUMNS)?)].into_py_dict(py)?;
+        pd.getattr("DataFrame")?.call((data,), Some(&kwargs))
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.rows.len()
+    }
+
+    /// The text view (title, measure, one line per row), cut after 20 rows.
+    fn __repr__(&self) -> String {
+        let text = self.inner.to_string();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let n = self.inner.rows.len();
+        if n > REPR_ROWS {
+            lines.truncate(REPR_ROWS + 1);
+            let more = format!("  … {} more rows", n - REPR_ROWS);
+            return lines.join("\n") + "\n" + &more;
+        }
+        lines.join("\n")
+    }
+
+    fn _repr_html_(&self) -> String {
+        self.inner.to_html(HTML_ROWS)
+    }
+
+    /// Pickles through the JSON form.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("_from_state")?;
+        Ok((from_json, (to_json(&slf.get().inner),)))
+    }
+
+    /// Unpickling helper (the JSON form).
+    #[classmethod]
+    fn _from_state(_cls: &Bound<'_, PyType>, py: Python<'_>, state: &str) -> PyResult<Self> {
+        Self::from_json(py, state)
+    }
+}

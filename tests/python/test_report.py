@@ -1,0 +1,130 @@
+"""ReportSpec and Report through Python: the 2013 report as code, JSON round trip, writing the
+tables, HTML and pickling."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+import doe_democratie as dd
+from doe_democratie import datasets
+
+
+@pytest.fixture(scope="module")
+def survey() -> dd.Survey:
+    return datasets.doe_democratie_2013()
+
+
+@pytest.fixture(scope="module")
+def spec() -> dd.ReportSpec:
+    return dd.ReportSpec.doe_democratie_2013()
+
+
+@pytest.fixture(scope="module")
+def report(spec: dd.ReportSpec, survey: dd.Survey) -> dd.Report:
+    return spec.run(survey)
+
+
+def test_spec(spec: dd.ReportSpec) -> None:
+    ids = spec.figure_ids()
+    assert ids[:2] == ["fig_2_2", "fig_2_3"]
+    assert {"fig_3_3", "fig_4_2"} <= set(ids)
+    assert len(spec) == len(ids)
+    assert spec.id == "doe_democratie_2013"
+    assert "doe-democratie" in spec.title
+    assert repr(spec) == f"<ReportSpec 'doe_democratie_2013': {len(ids)} figures>"
+
+
+def test_spec_json_round_trip(spec: dd.ReportSpec) -> None:
+    text = spec.to_json()
+    assert dd.ReportSpec.from_json(text) == spec
+    data = json.loads(text)
+    data["figures"] = [f for f in data["figures"] if f["id"] == "fig_4_2"]
+    data["id"] = "mine"
+    mine = dd.ReportSpec.from_json(json.dumps(data))
+    assert mine.figure_ids() == ["fig_4_2"] and mine != spec
+    with pytest.raises(dd.InstrumentError) as info:
+        dd.ReportSpec.from_json('{"id": "x", "title": "y", "figures": [}')
+    assert info.value.line == 1
+
+
+def test_spec_that_does_not_fit_the_survey(survey: dd.Survey) -> None:
+    text = json.dumps({
+        "id": "x",
+        "title": "x",
+        "figures": [{"id": "f1", "title": "t", "question": "strategy_use", "measure": "mentions"}],
+    })
+    with pytest.raises(dd.InvalidArgumentError, match="figure 'f1'"):
+        dd.ReportSpec.from_json(text).run(survey)
+
+
+def test_report_tables(report: dd.Report, spec: dd.ReportSpec) -> None:
+    assert [t.id for t in report.tables] == spec.figure_ids()
+    assert len(report) == len(spec)
+    assert report.spec == spec
+    fig = report.table("fig_3_3")
+    assert isinstance(fig, dd.Table)
+    assert fig.find("seed_money", "all", "not_at_all")["printed"] == 57  # type: ignore[index]
+    vng = report.table("fig_4_2").find("vng", "all", "mentioned")
+    assert vng is not None and (vng["count"], vng["base"]) == (71, 126)
+    with pytest.raises(dd.UnknownIdError, match="fig_9_9"):
+        report.table("fig_9_9")
+    assert repr(report) == f"<Report 'doe_democratie_2013': {len(spec)} tables>"
+
+
+def test_report_write_dir(report: dd.Report, tmp_path: Path) -> None:
+    out = tmp_path / "nested" / "report"
+    written = report.write_dir(out)
+    assert "fig_3_3.csv" in written and "report.json" in written and "index.html" in written
+    assert sorted(p.name for p in out.iterdir()) == sorted(written)
+    assert (out / "fig_3_3.csv").read_text(encoding="utf-8") == report.table("fig_3_3").to_csv()
+    saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert len(saved["tables"]) == len(report)
+    assert (out / "index.html").read_text(encoding="utf-8") == report.to_html()
+    # write_dir accepts str too, and a file in the way is an OSError.
+    assert report.write_dir(str(tmp_path / "again")) == written
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OSError):
+        report.write_dir(blocker / "sub")
+
+
+def test_report_html(report: dd.Report) -> None:
+    page = report.to_html()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert page.count("<section") == len(report)
+    html = report._repr_html_()
+    assert html.startswith('<div class="doe-democratie-report">')
+    assert html.count("<section") == len(report)
+    # Large tables are capped in the notebook view but complete in the page.
+    assert "more rows" in html and "more rows" not in page
+
+
+@pytest.mark.parametrize("protocol", [0, pickle.DEFAULT_PROTOCOL, pickle.HIGHEST_PROTOCOL])
+def test_pickle(report: dd.Report, spec: dd.ReportSpec, protocol: int) -> None:
+    again = pickle.loads(pickle.dumps(report, protocol=protocol))
+    assert isinstance(again, dd.Report) and again == report
+    assert again.table("fig_3_3").rows == report.table("fig_3_3").rows
+    assert pickle.loads(pickle.dumps(spec, protocol=protocol)) == spec
+    assert copy.deepcopy(report) == report
+
+
+def test_reports_in_worker_processes(spec: dd.ReportSpec, survey: dd.Survey) -> None:
+    """Spec, survey and report cross process boundaries (pickling through serde JSON)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        got = pool.apply(dd.ReportSpec.run, (spec, survey))
+    assert got == spec.run(survey)
+
+
+def test_datasets_module() -> None:
+    assert datasets.__all__ == ["doe_democratie_2013"]
+    assert dd.datasets is datasets
+    with pytest.raises(dd.UnknownIdError):
+        dd._core._dataset("nope")  # type: ignore[arg-type]
