@@ -35,6 +35,18 @@ pub enum Error {
         message: String,
     },
 
+    /// A report specification that is not well-formed JSON or does not match the
+    /// [`ReportSpec`](crate::report::ReportSpec) format.
+    #[error("invalid report specification (line {line}, column {column}): {message}")]
+    InvalidSpec {
+        /// 1-based line of the fault.
+        line: usize,
+        /// 1-based column of the fault.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+
     /// Respondent data that does not fit the instrument. The report lists every problem found
     /// (strict mode stops at the first one).
     #[error("{0}")]

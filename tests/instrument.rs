@@ -814,6 +814,20 @@ fn duplicate_item_id() {
 }
 
 #[test]
+fn empty_item_labels() {
+    let mut v = base();
+    v["questions"][0]["items"][1]["label_en"] = json!(" ");
+    let at = format!(
+        "questions[use].items[{}]",
+        v["questions"][0]["items"][1]["id"].as_str().unwrap()
+    );
+    assert_refused(&v, &at, &["empty English label"]);
+    let mut v = base();
+    v["questions"][0]["items"][1]["label_nl"] = json!("");
+    assert_refused(&v, &at, &["empty Dutch label"]);
+}
+
+#[test]
 fn duplicate_scale_id() {
     let mut v = base();
     let copy = v["scales"][0].clone();

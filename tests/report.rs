@@ -121,7 +121,7 @@ fn bad_specs_fail_with_the_figure_named() {
     assert!(err.to_string().contains("figure 'oops'"), "{err}");
     assert!(matches!(
         ReportSpec::from_json("{\"id\": 1}"),
-        Err(Error::InstrumentFormat { .. })
+        Err(Error::InvalidSpec { line: 1, .. })
     ));
 }
 

@@ -247,6 +247,9 @@ impl Instrument {
         for g in groupings {
             let at = format!("groupings[{}]", g.id);
             check_id(&at, &g.id)?;
+            if g.label_nl.trim().is_empty() {
+                return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
+            }
             if g.levels.is_empty() {
                 return Err(Error::instrument(
                     &at,
@@ -339,6 +342,9 @@ impl Instrument {
                 }
                 if item.label_nl.trim().is_empty() {
                     return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
+                }
+                if item.label_en.trim().is_empty() {
+                    return Err(Error::instrument(&at, "empty English label (label_en)"));
                 }
                 for (key, value) in &item.tags {
                     let Some(g) = grouping_map.get(key) else {

@@ -206,6 +206,15 @@ fn to_pyerr(py: Python<'_>, err: Error) -> PyResult<PyErr> {
                 ("column", column.into_pyobject(py)?.into_any()),
             ],
         ),
+        Error::InvalidSpec { .. } => raise(
+            py,
+            &INVALID_ARGUMENT,
+            message.clone(),
+            &[
+                ("name", "spec".into_pyobject(py)?.into_any()),
+                ("message", message.into_pyobject(py)?.into_any()),
+            ],
+        ),
         Error::Io { path, source } => os_error(py, path, &source),
         Error::UnknownId { kind, id, known } => raise(
             py,

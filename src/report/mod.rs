@@ -99,8 +99,7 @@ impl ReportSpec {
 
     /// Reads a specification from JSON.
     pub fn from_json(text: &str) -> Result<ReportSpec> {
-        serde_json::from_str(text).map_err(|e| Error::InstrumentFormat {
-            source_name: "<report spec>".into(),
+        serde_json::from_str(text).map_err(|e| Error::InvalidSpec {
             line: e.line(),
             column: e.column(),
             message: e.to_string(),

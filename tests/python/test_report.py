@@ -47,9 +47,10 @@ def test_spec_json_round_trip(spec: dd.ReportSpec) -> None:
     data["id"] = "mine"
     mine = dd.ReportSpec.from_json(json.dumps(data))
     assert mine.figure_ids() == ["fig_4_2"] and mine != spec
-    with pytest.raises(dd.InstrumentError) as info:
+    with pytest.raises(dd.InvalidArgumentError) as info:
         dd.ReportSpec.from_json('{"id": "x", "title": "y", "figures": [}')
-    assert info.value.line == 1
+    assert info.value.name == "spec"
+    assert "invalid report specification (line 1" in str(info.value)
 
 
 def test_spec_that_does_not_fit_the_survey(survey: dd.Survey) -> None:
