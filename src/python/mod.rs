@@ -18,8 +18,42 @@ mod table;
 use std::sync::OnceLock;
 
 use pyo3::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::{Error, Survey};
+
+/// The pickled state of a wrapped value: its serde JSON form, written with the GIL released.
+/// `__reduce__` returns `(cls._from_state, (state,))` and `_from_state` calls [`from_state`].
+pub(crate) fn to_state<T: Serialize + Sync>(
+    py: Python<'_>,
+    value: &T,
+    what: &'static str,
+) -> PyResult<String> {
+    py.detach(|| serde_json::to_string(value)).map_err(|e| {
+        Error::InvalidArgument {
+            name: what,
+            message: format!("cannot serialise: {e}"),
+        }
+        .into()
+    })
+}
+
+/// Reads a pickled state back; the type's own serde rules validate it (a `Survey` re-checks its
+/// responses against its instrument).
+pub(crate) fn from_state<T: DeserializeOwned + Send>(
+    py: Python<'_>,
+    state: &str,
+    what: &'static str,
+) -> PyResult<T> {
+    py.detach(|| serde_json::from_str(state)).map_err(|e| {
+        Error::InvalidArgument {
+            name: "state",
+            message: format!("not a pickled {what}: {e}"),
+        }
+        .into()
+    })
+}
 
 /// A bundled dataset by name (``'doe_democratie_2013'``: the synthetic reconstruction of the
 /// 2013 microdata). Use :func:`doe_democratie.datasets.doe_democratie_2013`.

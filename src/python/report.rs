@@ -10,7 +10,6 @@ use super::survey::PySurvey;
 use super::table::PyTable;
 use crate::report::{Report, ReportSpec};
 use crate::survey::esc;
-use crate::Error;
 
 /// Rows per table shown by `Report._repr_html_`.
 const HTML_ROWS: usize = 60;
@@ -179,26 +178,15 @@ impl PyReport {
 
     /// Pickles through the serde JSON form (spec and tables).
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let report = &slf.get().inner;
-        let state = slf
-            .py()
-            .detach(|| serde_json::to_string(report))
-            .map_err(|e| Error::InvalidArgument {
-                name: "report",
-                message: format!("cannot serialise: {e}"),
-            })?;
+        let state = super::to_state(slf.py(), &slf.get().inner, "report")?;
         Ok((slf.get_type().getattr("_from_state")?, (state,)))
     }
 
     /// Unpickling helper (the JSON form).
     #[classmethod]
     fn _from_state(_cls: &Bound<'_, PyType>, py: Python<'_>, state: &str) -> PyResult<Self> {
-        let inner = py
-            .detach(|| serde_json::from_str::<Report>(state))
-            .map_err(|e| Error::InvalidArgument {
-                name: "state",
-                message: format!("not a pickled Report: {e}"),
-            })?;
-        Ok(PyReport { inner })
+        Ok(PyReport {
+            inner: super::from_state(py, state, "Report")?,
+        })
     }
 }

@@ -393,26 +393,15 @@ impl PySurvey {
 
     /// Pickles through the serde JSON form (instrument, responses and problems).
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let survey = &slf.get().inner;
-        let state = slf
-            .py()
-            .detach(|| serde_json::to_string(survey))
-            .map_err(|e| Error::InvalidArgument {
-                name: "survey",
-                message: format!("cannot serialise: {e}"),
-            })?;
+        let state = super::to_state(slf.py(), &slf.get().inner, "survey")?;
         Ok((slf.get_type().getattr("_from_state")?, (state,)))
     }
 
     /// Unpickling helper: checks the stored responses against the stored instrument.
     #[classmethod]
     fn _from_state(_cls: &Bound<'_, PyType>, py: Python<'_>, state: &str) -> PyResult<Self> {
-        let inner = py
-            .detach(|| serde_json::from_str::<Survey>(state))
-            .map_err(|e| Error::InvalidArgument {
-                name: "state",
-                message: format!("not a pickled Survey: {e}"),
-            })?;
-        Ok(PySurvey { inner })
+        Ok(PySurvey {
+            inner: super::from_state(py, state, "Survey")?,
+        })
     }
 }
