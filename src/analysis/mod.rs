@@ -10,4 +10,4 @@ pub use measures::{
     frequencies, mentions, net_shares, Attribute, Base, Breakdown, ItemFilter, Options,
 };
 pub use round::{largest_remainder, round_half_up};
-pub use table::{Row, Table};
+pub use table::{Row, Table, ROW_FIELDS};

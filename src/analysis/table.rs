@@ -53,7 +53,9 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-const COLUMNS: [&str; 13] = [
+/// The fields of a [`Row`], in declaration order: the header of [`Table::to_csv`] and the columns
+/// of the Python `Table.to_pandas()`.
+pub const ROW_FIELDS: [&str; 13] = [
     "question",
     "item",
     "group",
@@ -119,7 +121,7 @@ impl Table {
     /// The table as CSV (comma-separated, header row, full precision).
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(COLUMNS).expect("writing to memory");
+        w.write_record(ROW_FIELDS).expect("writing to memory");
         for r in &self.rows {
             w.write_record(r.cells()).expect("writing to memory");
         }

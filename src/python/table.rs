@@ -4,30 +4,13 @@ use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyList, PyType};
 
-use crate::analysis::{Row, Table};
+use crate::analysis::{Row, Table, ROW_FIELDS};
 use crate::Error;
 
 /// Rows shown by `_repr_html_` before it says how many more there are.
 const HTML_ROWS: usize = 60;
 /// Row lines shown by `__repr__`.
 const REPR_ROWS: usize = 20;
-
-/// The row fields, in the order of `Row`, `to_csv()` and `to_pandas()`.
-pub(crate) const COLUMNS: [&str; 13] = [
-    "question",
-    "item",
-    "group",
-    "category",
-    "label_nl",
-    "count",
-    "base",
-    "percentage",
-    "printed",
-    "unit",
-    "in_base",
-    "rank",
-    "tied",
-];
 
 /// A tidy result table: one row per item × group × category with the weighted count, its base,
 /// the exact percentage and the percentage as the report prints it.
@@ -48,7 +31,7 @@ impl From<Table> for PyTable {
     }
 }
 
-/// One row as a dict with the fields in [`COLUMNS`] order.
+/// One row as a dict with the fields in [`ROW_FIELDS`] order.
 pub(crate) fn row_dict<'py>(py: Python<'py>, r: &Row) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("question", &r.question)?;
@@ -177,7 +160,7 @@ impl PyTable {
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pd = import_pandas(py, "Table.to_pandas()")?;
         let data = PyDict::new(py);
-        for name in COLUMNS {
+        for name in ROW_FIELDS {
             let values = column(py, &self.inner.rows, name)?;
             // Without this, a column whose values are all None becomes `object` of None.
             let values = match name {
@@ -194,7 +177,7 @@ impl PyTable {
             };
             data.set_item(name, values)?;
         }
-        let kwargs = [("columns", PyList::new(py, COLUMNS)?)].into_py_dict(py)?;
+        let kwargs = [("columns", PyList::new(py, ROW_FIELDS)?)].into_py_dict(py)?;
         pd.getattr("DataFrame")?.call((data,), Some(&kwargs))
     }
 
