@@ -9,7 +9,7 @@ use super::raw::{Cell, RawTable};
 use super::responses::{Municipality, Responses};
 use crate::error::{Error, Result};
 use crate::instrument::{
-    find_level, integral_float, Code, ColumnKind, Instrument, Level, QuestionKind, NO_ANSWER,
+    find_level, integral_float, Code, ColumnKind, Instrument, Level, QuestionKind, Scale, NO_ANSWER,
 };
 
 /// What a header names.
@@ -152,11 +152,16 @@ fn parse_flag(cell: &Cell) -> Option<Code> {
         Cell::Bool(b) => Some(Code::from(*b)),
         Cell::Int(i @ 0..=1) => Some(*i as Code),
         Cell::Float(f) if *f == 0.0 || *f == 1.0 => Some(*f as Code),
-        Cell::Text(t) => match t.trim().to_lowercase().as_str() {
-            "0" | "false" => Some(0),
-            "1" | "true" => Some(1),
-            other => integral_float(other).filter(|c| *c <= 1),
-        },
+        Cell::Text(t) => {
+            let t = t.trim();
+            match t {
+                "0" => Some(0),
+                "1" => Some(1),
+                _ if t.eq_ignore_ascii_case("false") => Some(0),
+                _ if t.eq_ignore_ascii_case("true") => Some(1),
+                _ => integral_float(t).filter(|c| *c <= 1),
+            }
+        }
         _ => None,
     }
 }
@@ -301,6 +306,14 @@ fn run(
     let mut texts: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(n); text_positions.len()];
     let mut row_codes: Vec<Code> = vec![NO_ANSWER; code_columns.len()];
 
+    // The scale of each coded matrix column (`None` for a 0/1 flag), looked up once.
+    let col_scales: Vec<Option<&Scale>> = code_columns
+        .iter()
+        .map(|&pos| match cols[pos].kind {
+            ColumnKind::Flag => None,
+            _ => instrument.scale_of(&instrument.questions()[cols[pos].question]),
+        })
+        .collect();
     // Size classes as levels, so they are matched like roles and provinces.
     let classes: Vec<Level> = attrs
         .size_classes
@@ -495,22 +508,16 @@ fn run(
                 continue;
             }
             let col = &cols[pos];
-            let parsed = match col.kind {
-                ColumnKind::Flag => parse_flag(cell),
-                _ => {
-                    let q = &instrument.questions()[col.question];
-                    let scale = instrument.scale_of(q).expect("validated instrument");
-                    cell.as_text().and_then(|t| scale.parse_cell(&t))
-                }
+            let parsed = match col_scales[j] {
+                None => parse_flag(cell),
+                Some(scale) => cell.as_text().and_then(|t| scale.parse_cell(&t)),
             };
             match parsed {
                 Some(code) => row_codes[j] = code,
                 None => {
-                    let expected = match col.kind {
-                        ColumnKind::Flag => "0 or 1 (option not picked / picked)".to_string(),
-                        _ => {
-                            let q = &instrument.questions()[col.question];
-                            let scale = instrument.scale_of(q).expect("validated instrument");
+                    let expected = match col_scales[j] {
+                        None => "0 or 1 (option not picked / picked)".to_string(),
+                        Some(scale) => {
                             let all: Vec<String> = scale
                                 .categories()
                                 .iter()

@@ -74,8 +74,17 @@ pub(crate) fn find_level<'a, I>(levels: I, text: &str) -> Option<usize>
 where
     I: IntoIterator<Item = (&'a str, &'a str, &'a str)>,
 {
-    let t = text.trim().to_lowercase();
+    let t = text.trim();
     levels
         .into_iter()
-        .position(|(id, nl, en)| [id, nl, en].iter().any(|s| s.trim().to_lowercase() == t))
+        .position(|(id, nl, en)| [id, nl, en].iter().any(|s| same_ignoring_case(s.trim(), t)))
+}
+
+/// Case-insensitive equality that allocates only for non-ASCII text (labels such as "Fryslân").
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
