@@ -140,11 +140,9 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let path = path.as_ref();
-        let source = path.display().to_string();
-        let bytes = data::read_bytes(path)?;
-        let text = data::decode_utf8(&bytes, &source)?;
-        let table = data::parse_csv(text, &source, options.delimiter)?;
+        let table = read_file(path.as_ref(), |text, source| {
+            data::parse_csv(text, source, options.delimiter)
+        })?;
         Self::from_table(table, instrument, options)
     }
 
@@ -165,11 +163,7 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let path = path.as_ref();
-        let source = path.display().to_string();
-        let bytes = data::read_bytes(path)?;
-        let text = data::decode_utf8(&bytes, &source)?;
-        let table = data::parse_json_records(text, &source)?;
+        let table = read_file(path.as_ref(), data::parse_json_records)?;
         Self::from_table(table, instrument, options)
     }
 
@@ -304,6 +298,13 @@ impl Survey {
         h.push_str("</div>");
         h
     }
+}
+
+/// Reads a file as UTF-8 text (problems name the path) and parses it into a table.
+fn read_file(path: &Path, parse: impl FnOnce(&str, &str) -> Result<RawTable>) -> Result<RawTable> {
+    let source = path.display().to_string();
+    let bytes = data::read_bytes(path)?;
+    parse(data::decode_utf8(&bytes, &source)?, &source)
 }
 
 /// Escapes text for HTML element content and attribute values.
