@@ -273,7 +273,7 @@ fn coded_scale<'a>(survey: &'a Survey, question: &Question) -> Result<&'a Scale>
         .ok_or_else(|| Error::InvalidArgument {
             name: "question",
             message: format!(
-                "'{}' is a {} question; this measure needs a question with a scale",
+                "question '{}' is of kind {}; this measure needs a question with a scale",
                 question.id,
                 question.kind_name()
             ),
@@ -475,7 +475,7 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
         return Err(Error::InvalidArgument {
             name: "question",
             message: format!(
-                "'{}' is a {} question; mentions need a multi-select question",
+                "question '{}' is of kind {}; mentions need a multi_select question",
                 p.question.id,
                 p.question.kind_name()
             ),
