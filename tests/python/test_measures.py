@@ -252,7 +252,7 @@ def test_bad_questions_and_nets(survey: dd.Survey) -> None:
     assert isinstance(info.value, KeyError)
     with pytest.raises(dd.UnknownIdError, match="top4"):
         survey.net_shares("strategy_use", "top4")
-    with pytest.raises(dd.InvalidArgumentError, match="multi-select"):
+    with pytest.raises(dd.InvalidArgumentError, match="multi_select"):
         survey.mentions("strategy_use")
     with pytest.raises(dd.InvalidArgumentError, match="scale"):
         survey.frequencies("strategy_most_successful")
