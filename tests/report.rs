@@ -143,3 +143,24 @@ fn report_writes_csv_json_and_html() {
     assert_eq!(back, report);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn documented_example_runs() {
+    let doc = include_str!("../docs/report-format.md");
+    let start = doc.find("```json\n").unwrap() + "```json\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let spec = ReportSpec::from_json(&doc[start..end]).unwrap();
+    let report = spec.run(&datasets::doe_democratie_2013()).unwrap();
+    let facilitating = report.table("facilitating").unwrap();
+    let groups: Vec<&str> = facilitating
+        .rows
+        .iter()
+        .map(|r| r.group.as_str())
+        .take(3)
+        .collect();
+    assert_eq!(groups, ["all", "lt_50k", "gt_50k"]);
+    // prefer_role takes one respondent per municipality: still 98 municipalities in the base.
+    let council = report.table("council_attention").unwrap();
+    assert_eq!(council.rows[0].base, 98.0);
+    assert_eq!(report.table("providers").unwrap().rows[0].count, 71.0); // Fig 4.2: VNG
+}

@@ -3,7 +3,8 @@
 //!
 //! [`ReportSpec::doe_democratie_2013`] is the 2013 report: figures 2.2, 2.3, 3.1–3.9, 4.1 and 4.2,
 //! the numbered key findings and the size-class breakdowns its text quotes. A user's own
-//! specification is the same type, written in code or as JSON ([`ReportSpec::from_json`]).
+//! specification is the same type, written in code or as JSON ([`ReportSpec::from_json`]; the
+//! format is documented in `docs/report-format.md`).
 
 use std::fmt::Write as _;
 use std::path::Path;
