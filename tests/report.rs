@@ -75,6 +75,45 @@ fn figure_tables_show_the_published_figure_values() {
     assert!(checked >= 150, "only {checked} figure values checked");
 }
 
+/// Every published key-finding percentage (kf1–kf13) appears in the report's own table for that
+/// key finding (`kfN` or `kfN_<part>`), at the report's rounding.
+#[test]
+fn key_finding_tables_show_the_published_key_findings() {
+    let tables = figure_tables();
+    let doc: Value =
+        serde_json::from_str(include_str!("data/published/published_numbers.json")).unwrap();
+    let mut checked = 0;
+    for r in doc["records"].as_array().unwrap() {
+        let kf = r["figure"].as_str().unwrap();
+        if !kf.starts_with("kf") || r["status"] != "reproduce" {
+            continue;
+        }
+        let category = match r["measure"].as_str().unwrap() {
+            "pct" | "pct_valid" => r["category"].as_str().unwrap(),
+            "net" => r["category"].as_str().unwrap(),
+            "mention_pct" => "mentioned",
+            _ => continue, // counts of items: not a table cell
+        };
+        let item = r["item"].as_str();
+        let group = r["breakdown"]["level"].as_str().unwrap_or("all");
+        let candidates: Vec<&Table> = tables
+            .iter()
+            .filter(|t| t.id == kf || t.id.starts_with(&format!("{kf}_")))
+            .collect();
+        assert!(!candidates.is_empty(), "no table for {kf}");
+        let value = r["value"].as_f64().unwrap();
+        let tolerance = r["tolerance"].as_f64().unwrap_or(0.0);
+        let shown = candidates
+            .iter()
+            .filter_map(|t| t.find(item, group, category))
+            .filter_map(|row| row.percentage.map(doe_democratie::analysis::round_half_up))
+            .any(|p| (p as f64 - value).abs() <= tolerance);
+        assert!(shown, "{}: {value} not in the {kf} tables", r["id"]);
+        checked += 1;
+    }
+    assert!(checked >= 35, "only {checked} key-finding numbers checked");
+}
+
 #[test]
 fn spec_round_trips_through_json_and_user_specs_run() {
     let spec = ReportSpec::doe_democratie_2013();
