@@ -115,11 +115,19 @@ pub struct Options {
     pub base: Base,
 }
 
-/// Group membership of every unit (municipality or respondent): `memberships[u]` lists the group
-/// slots unit `u` counts in (slot 0 = `all`).
+/// Group membership of every unit (municipality or respondent), flat so that building and
+/// reading it allocates nothing per unit: unit `u` counts in the group slots
+/// `slots[offsets[u]..offsets[u + 1]]` (slot 0 = `all`, which every unit is in).
 struct Grouping {
     names: Vec<String>,
-    memberships: Vec<Vec<u16>>,
+    offsets: Vec<u32>,
+    slots: Vec<u16>,
+}
+
+impl Grouping {
+    fn of(&self, u: usize) -> &[u16] {
+        &self.slots[self.offsets[u] as usize..self.offsets[u + 1] as usize]
+    }
 }
 
 fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Grouping> {
@@ -131,7 +139,8 @@ fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Group
     let Some(by) = by else {
         return Ok(Grouping {
             names: vec!["all".into()],
-            memberships: vec![vec![0]; n_units],
+            offsets: (0..=n_units as u32).collect(),
+            slots: vec![0; n_units],
         });
     };
     let attrs = survey.instrument().attributes();
@@ -179,9 +188,11 @@ fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Group
     };
     let mut names = vec!["all".to_string()];
     names.extend(groups.keys().cloned());
-    let mut memberships = Vec::with_capacity(n_units);
+    let mut offsets = Vec::with_capacity(n_units + 1);
+    let mut slots = Vec::with_capacity(2 * n_units);
+    offsets.push(0);
     for u in 0..n_units {
-        let mut slots = vec![0u16];
+        slots.push(0);
         if let Some(v) = value_of(u)? {
             for (g, members) in groups.values().enumerate() {
                 if members.iter().any(|m| m == v) {
@@ -189,9 +200,13 @@ fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Group
                 }
             }
         }
-        memberships.push(slots);
+        offsets.push(slots.len() as u32);
     }
-    Ok(Grouping { names, memberships })
+    Ok(Grouping {
+        names,
+        offsets,
+        slots,
+    })
 }
 
 fn attr_of(m: &crate::data::Municipality, a: Attribute) -> Option<&str> {
@@ -206,7 +221,7 @@ fn attr_of(m: &crate::data::Municipality, a: Attribute) -> Option<&str> {
 fn tally(col: &WeightedColumn, grouping: &Grouping, width: usize) -> Vec<f64> {
     let mut counts = vec![0.0; grouping.names.len() * width];
     for ((&u, &code), &w) in col.units.iter().zip(&col.codes).zip(&col.weights) {
-        for &slot in &grouping.memberships[u as usize] {
+        for &slot in grouping.of(u as usize) {
             counts[slot as usize * width + code as usize] += w;
         }
     }
@@ -484,10 +499,8 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
     let policy = options.rules.policy_for(p.question);
     let n_slots = p.grouping.names.len();
     let mut units_in_slot = vec![0.0; n_slots];
-    for slots in &p.grouping.memberships {
-        for &s in slots {
-            units_in_slot[s as usize] += 1.0;
-        }
+    for &s in &p.grouping.slots {
+        units_in_slot[s as usize] += 1.0;
     }
     let mut picked: Vec<Vec<f64>> = Vec::with_capacity(p.items.len());
     for &(_, pos) in &p.items {
