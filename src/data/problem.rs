@@ -1,5 +1,6 @@
 //! Validation problems found while reading respondent data.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,11 @@ pub enum ProblemKind {
     Encoding,
     /// The file's structure is broken (ragged CSV row, JSON that is not a list of records …).
     Malformed,
+    /// A value of the wrong type: a boolean anywhere but in a multi-select flag.
+    WrongType,
+    /// The input is larger than a configured limit ([`Limits`](super::Limits)): file size,
+    /// field length or number of columns.
+    LimitExceeded,
 }
 
 impl ProblemKind {
@@ -57,6 +63,8 @@ impl ProblemKind {
             ProblemKind::InconsistentMunicipality => "inconsistent_municipality",
             ProblemKind::Encoding => "encoding",
             ProblemKind::Malformed => "malformed",
+            ProblemKind::WrongType => "wrong_type",
+            ProblemKind::LimitExceeded => "limit_exceeded",
         }
     }
 }
@@ -81,19 +89,88 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Longest value or column name a problem keeps, in characters: a megabyte-long cell must not
+/// become a megabyte-long message.
+pub const ECHO_CHARS: usize = 200;
+
+/// Input text as a problem echoes it: cut to [`ECHO_CHARS`] characters, with the full length
+/// said after an ellipsis.
+pub fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], text.len()),
+    }
+}
+
+/// Writes `text` with control characters shown as escapes (`\x1b`, `\n`), so that a cell holding
+/// terminal escape codes cannot recolour or rewrite the terminal that shows the message.
+pub(crate) fn write_escaped(f: &mut impl fmt::Write, text: &str) -> fmt::Result {
+    for ch in text.chars() {
+        match ch {
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                write!(f, "\\u{{{:x}}}", u32::from(c))?
+            }
+            c => f.write_char(c)?,
+        }
+    }
+    Ok(())
+}
+
+impl Problem {
+    /// A problem whose value and column are cut to [`ECHO_CHARS`] characters.
+    pub fn new(
+        kind: ProblemKind,
+        file: &str,
+        row: Option<usize>,
+        column: Option<&str>,
+        value: Option<&str>,
+        message: String,
+    ) -> Problem {
+        Problem {
+            kind,
+            file: file.to_string(),
+            row,
+            column: column.map(echo),
+            value: value.map(echo),
+            message,
+        }
+    }
+}
+
+/// Cuts text that did not come through [`Problem::new`] (the fields are public); room is left
+/// for the suffix [`echo`] adds, so a value cut once is not cut again.
+fn shown(text: &str) -> Cow<'_, str> {
+    if text.chars().nth(ECHO_CHARS + 40).is_some() {
+        Cow::Owned(echo(text))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write_escaped(f, &self.file)?;
         if let Some(row) = self.row {
             write!(f, ", row {row}")?;
         }
         if let Some(col) = &self.column {
-            write!(f, ", column '{col}'")?;
+            f.write_str(", column '")?;
+            write_escaped(f, &shown(col))?;
+            f.write_str("'")?;
         }
         if let Some(v) = &self.value {
-            write!(f, ", value '{v}'")?;
+            f.write_str(", value '")?;
+            write_escaped(f, &shown(v))?;
+            f.write_str("'")?;
         }
-        write!(f, ": {} ({})", self.message, self.kind.as_str())
+        f.write_str(": ")?;
+        write_escaped(f, &self.message)?;
+        write!(f, " ({})", self.kind.as_str())
     }
 }
 
