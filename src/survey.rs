@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{self, Options, Table};
-use crate::data::{self, RawTable, Responses, ValidationReport};
+use crate::data::{self, Limits, RawTable, Responses, ValidationReport};
 use crate::error::{Error, Result};
 use crate::instrument::{ColumnKind, Instrument, NO_ANSWER};
 
@@ -18,6 +18,8 @@ pub struct ReadOptions {
     pub strict: bool,
     /// CSV field delimiter; `None` picks `,` or `;` from the header.
     pub delimiter: Option<u8>,
+    /// Largest input, field and column count accepted.
+    pub limits: Limits,
 }
 
 impl Default for ReadOptions {
@@ -25,6 +27,7 @@ impl Default for ReadOptions {
         ReadOptions {
             strict: true,
             delimiter: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -87,13 +90,25 @@ struct SurveySpec {
 
 impl TryFrom<SurveySpec> for Survey {
     type Error = Error;
+    /// Stored data (a pickle, a saved JSON file) goes through the same validation as data read
+    /// from a file: the store is written back as a table and read again strictly, and must come
+    /// out unchanged. Duplicate ids, unknown size classes, inhabitants that contradict the size
+    /// class, invalid codes: all are refused as they would be in a CSV file.
     fn try_from(s: SurveySpec) -> Result<Self> {
-        s.responses
-            .check_against(&s.instrument)
-            .map_err(|message| Error::InvalidArgument {
-                name: "survey",
-                message: format!("stored responses do not fit the instrument: {message}"),
-            })?;
+        let refuse = |message: String| Error::InvalidArgument {
+            name: "survey",
+            message: format!("stored responses do not fit the instrument: {message}"),
+        };
+        s.responses.check_against(&s.instrument).map_err(refuse)?;
+        let table = s.responses.to_raw_table(&s.instrument)?;
+        let (fresh, _) = data::validate(table, &s.instrument, true)?;
+        if fresh != s.responses {
+            return Err(refuse(
+                "the respondents, municipalities or answers differ from what validating them \
+                 gives (e.g. attributes stored in another form than the instrument's ids)"
+                    .into(),
+            ));
+        }
         Ok(Survey {
             instrument: s.instrument,
             responses: s.responses,
@@ -140,8 +155,8 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let table = read_file(path.as_ref(), |text, source| {
-            data::parse_csv(text, source, options.delimiter)
+        let table = read_file(path.as_ref(), &options.limits, |text, source| {
+            data::parse_csv(text, source, options.delimiter, &options.limits)
         })?;
         Self::from_table(table, instrument, options)
     }
@@ -152,7 +167,7 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let table = data::parse_csv(text, "<csv>", options.delimiter)?;
+        let table = data::parse_csv(text, "<csv>", options.delimiter, &options.limits)?;
         Self::from_table(table, instrument, options)
     }
 
@@ -163,7 +178,9 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let table = read_file(path.as_ref(), data::parse_json_records)?;
+        let table = read_file(path.as_ref(), &options.limits, |text, source| {
+            data::parse_json_records(text, source, &options.limits)
+        })?;
         Self::from_table(table, instrument, options)
     }
 
@@ -173,7 +190,7 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let table = data::parse_json_records(text, "<json>")?;
+        let table = data::parse_json_records(text, "<json>", &options.limits)?;
         Self::from_table(table, instrument, options)
     }
 
@@ -301,9 +318,13 @@ impl Survey {
 }
 
 /// Reads a file as UTF-8 text (problems name the path) and parses it into a table.
-fn read_file(path: &Path, parse: impl FnOnce(&str, &str) -> Result<RawTable>) -> Result<RawTable> {
+fn read_file(
+    path: &Path,
+    limits: &Limits,
+    parse: impl FnOnce(&str, &str) -> Result<RawTable>,
+) -> Result<RawTable> {
     let source = path.display().to_string();
-    let bytes = data::read_bytes(path)?;
+    let bytes = data::read_bytes(path, limits)?;
     parse(data::decode_utf8(&bytes, &source)?, &source)
 }
 

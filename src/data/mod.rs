@@ -6,8 +6,8 @@ mod raw;
 mod responses;
 mod validate;
 
-pub use problem::{Problem, ProblemKind, ValidationReport};
+pub use problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
 pub(crate) use raw::{decode_utf8, read_bytes};
-pub use raw::{parse_csv, parse_json_records, Cell, RawTable};
+pub use raw::{parse_csv, parse_json_records, Cell, Limits, RawTable, RecordsBuilder};
 pub use responses::{Municipality, Responses};
 pub use validate::validate;

@@ -2,7 +2,12 @@
 //! before any validation against the instrument.
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::error::Error;
 
@@ -15,29 +20,33 @@ pub enum Cell {
     Empty,
     /// Text as written.
     Text(String),
+    /// A JSON number exactly as written (`18446744073709551617`, `3.0`): kept as text so that no
+    /// id or code changes on its way through a float.
+    Number(String),
     /// A whole number.
     Int(i64),
     /// A floating-point number (pandas stores integer columns with gaps as floats).
     Float(f64),
-    /// A boolean (JSON `true`/`false`, numpy `bool`).
+    /// A boolean (JSON `true`/`false`, numpy `bool`): valid only as a multi-select flag.
     Bool(bool),
 }
 
+/// The cell every absent (sparse) position reads as.
+static EMPTY: Cell = Cell::Empty;
+
 impl Cell {
     /// The cell as text the way a user would write it; `None` when empty. Text cells are
-    /// borrowed, so reading codes does not allocate.
+    /// borrowed, so reading codes does not allocate. A boolean reads as `true`/`false`: callers
+    /// that accept no booleans check for [`Cell::Bool`] first.
     pub fn as_text(&self) -> Option<Cow<'_, str>> {
         match self {
             Cell::Empty => None,
-            Cell::Text(s) if s.trim().is_empty() => None,
-            Cell::Text(s) => Some(Cow::Borrowed(s)),
+            Cell::Text(s) | Cell::Number(s) if s.trim().is_empty() => None,
+            Cell::Text(s) | Cell::Number(s) => Some(Cow::Borrowed(s)),
             Cell::Int(i) => Some(Cow::Owned(i.to_string())),
             Cell::Float(f) if f.is_nan() => None,
-            Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                Some(Cow::Owned(format!("{}", *f as i64)))
-            }
-            Cell::Float(f) => Some(Cow::Owned(f.to_string())),
-            Cell::Bool(b) => Some(Cow::Borrowed(if *b { "1" } else { "0" })),
+            Cell::Float(f) => Some(Cow::Owned(float_text(*f))),
+            Cell::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
         }
     }
 
@@ -47,20 +56,100 @@ impl Cell {
     }
 }
 
+/// A float as a user would write it: whole numbers without a fraction (`3.0` → `3`), so that
+/// pandas' float columns read like the integers they hold.
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        // Whole and below 2^53: `{:.0}` prints it exactly, without a cast.
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// Upper bounds on what a reader accepts, so that a hostile or mistaken input (a binary file, a
+/// generated header, `/dev/zero`) gets a clear error instead of exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file or text read, in bytes (default 1 GiB).
+    pub max_input_bytes: u64,
+    /// Longest single field (cell or header), in bytes (default 1 MiB).
+    pub max_field_bytes: usize,
+    /// Most columns (CSV header fields, distinct JSON/record keys; default 65,536).
+    pub max_columns: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 1 << 30,
+            max_field_bytes: 1 << 20,
+            max_columns: 1 << 16,
+        }
+    }
+}
+
+fn limit_error(source: &str, row: Option<usize>, column: Option<&str>, message: String) -> Error {
+    Error::Validation(ValidationReport {
+        problems: vec![Problem::new(
+            ProblemKind::LimitExceeded,
+            source,
+            row,
+            column,
+            None,
+            message,
+        )],
+    })
+}
+
+/// The cells of one column: dense for columns most records fill, sparse (record index → cell)
+/// for keys only a few records carry, so that memory follows the input, not records × keys.
+#[derive(Debug, Clone)]
+enum Column {
+    Dense(Vec<Cell>),
+    Sparse(Vec<(usize, Cell)>),
+}
+
+impl Column {
+    fn get(&self, r: usize) -> &Cell {
+        match self {
+            Column::Dense(cells) => cells.get(r).unwrap_or(&EMPTY),
+            Column::Sparse(entries) => entries
+                .binary_search_by_key(&r, |(i, _)| *i)
+                .ok()
+                .and_then(|i| entries.get(i))
+                .map_or(&EMPTY, |(_, c)| c),
+        }
+    }
+
+    /// Dense when at least one record in eight has a value, else sparse.
+    fn from_entries(entries: Vec<(usize, Cell)>, len: usize) -> Column {
+        if entries.len().saturating_mul(8) < len {
+            let mut entries = entries;
+            entries.shrink_to_fit();
+            return Column::Sparse(entries);
+        }
+        let mut cells = vec![Cell::Empty; len];
+        for (r, cell) in entries {
+            if let Some(slot) = cells.get_mut(r) {
+                *slot = cell;
+            }
+        }
+        Column::Dense(cells)
+    }
+}
+
 /// Column-oriented cells of one input, with the row number of each record as users see it.
+///
+/// Built only by the readers, [`RawTable::from_columns`] and [`RecordsBuilder`], so names,
+/// columns and rows always agree.
 #[derive(Debug, Clone, Default)]
 pub struct RawTable {
-    /// File name or a `<…>` tag for in-memory input.
-    pub source: String,
-    /// Column names in input order.
-    pub names: Vec<String>,
-    /// `columns[j][r]`: cell of column `j` in record `r`.
-    pub columns: Vec<Vec<Cell>>,
-    /// User-visible row number of each record.
-    pub rows: Vec<usize>,
-    /// Structural problems met while reading (ragged rows, non-scalar values); the records
-    /// concerned are left out and the validator reports these with its own findings.
-    pub problems: Vec<Problem>,
+    source: String,
+    names: Vec<String>,
+    columns: Vec<Column>,
+    rows: Vec<usize>,
+    problems: Vec<Problem>,
 }
 
 impl RawTable {
@@ -74,6 +163,33 @@ impl RawTable {
         self.rows.is_empty()
     }
 
+    /// File name or a `<…>` tag for in-memory input.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Column names in input order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// User-visible row number of record `r` (the spreadsheet line for CSV, the 1-based record
+    /// number otherwise); 0 for a record that does not exist.
+    pub fn row(&self, r: usize) -> usize {
+        self.rows.get(r).copied().unwrap_or(0)
+    }
+
+    /// The cell of column `j` in record `r` ([`Cell::Empty`] outside the table).
+    pub fn cell(&self, j: usize, r: usize) -> &Cell {
+        self.columns.get(j).map_or(&EMPTY, |c| c.get(r))
+    }
+
+    /// Structural problems met while reading (ragged rows, non-scalar values); the records
+    /// concerned are left out and the validator reports these with its own findings.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
     /// Builds a table from named columns of equal length (in-memory input: pandas, dicts). Rows are
     /// numbered from 1.
     pub fn from_columns(
@@ -82,33 +198,195 @@ impl RawTable {
     ) -> Result<RawTable, Error> {
         let source = source.into();
         let len = columns.first().map_or(0, |c| c.1.len());
-        let mut report = ValidationReport::default();
-        for (name, cells) in &columns {
-            if cells.len() != len {
-                report.problems.push(Problem {
-                    kind: ProblemKind::Malformed,
-                    file: source.clone(),
-                    row: None,
-                    column: Some(name.clone()),
-                    value: Some(cells.len().to_string()),
-                    message: format!(
+        let problems: Vec<Problem> = columns
+            .iter()
+            .filter(|(_, cells)| cells.len() != len)
+            .map(|(name, cells)| {
+                Problem::new(
+                    ProblemKind::Malformed,
+                    &source,
+                    None,
+                    Some(name),
+                    Some(&cells.len().to_string()),
+                    format!(
                         "column has {} values but the first column has {len}",
                         cells.len()
                     ),
-                });
-            }
+                )
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(Error::Validation(ValidationReport { problems }));
         }
-        if !report.is_empty() {
-            return Err(Error::Validation(report));
-        }
-        let (names, columns) = columns.into_iter().unzip();
+        let (names, columns): (Vec<String>, Vec<Vec<Cell>>) = columns.into_iter().unzip();
         Ok(RawTable {
             source,
             names,
-            columns,
+            columns: columns.into_iter().map(Column::Dense).collect(),
             rows: (1..=len).collect(),
             problems: Vec::new(),
         })
+    }
+}
+
+/// Builds a [`RawTable`] from records (JSON objects, Python dicts) one key at a time. Memory is
+/// proportional to the values given: a key that few records carry is stored sparsely.
+///
+/// ```
+/// use doe_democratie::data::{Cell, RecordsBuilder};
+/// let mut b = RecordsBuilder::new("<records>", Default::default());
+/// b.begin(1);
+/// b.push("respondent_id", Cell::Text("r1".into())).unwrap();
+/// b.end();
+/// b.begin(2);
+/// b.push("respondent_id", Cell::Text("r2".into())).unwrap();
+/// b.push("note", Cell::Text("only here".into())).unwrap();
+/// b.end();
+/// let table = b.finish();
+/// assert_eq!(table.names(), ["respondent_id", "note"]);
+/// assert_eq!(table.cell(1, 0), &Cell::Empty);
+/// ```
+#[derive(Debug)]
+pub struct RecordsBuilder {
+    source: String,
+    limits: Limits,
+    keys: IndexMap<String, usize>,
+    entries: Vec<Vec<(usize, Cell)>>,
+    /// The last record that set each column: finds a key repeated within one record.
+    last_set: Vec<usize>,
+    /// Columns set by the current record, to undo them if it is skipped.
+    touched: Vec<usize>,
+    rows: Vec<usize>,
+    current_row: usize,
+    skipped: bool,
+    problems: Vec<Problem>,
+}
+
+impl RecordsBuilder {
+    /// An empty builder; `source` names the input in problems.
+    pub fn new(source: impl Into<String>, limits: Limits) -> Self {
+        RecordsBuilder {
+            source: source.into(),
+            limits,
+            keys: IndexMap::new(),
+            entries: Vec::new(),
+            last_set: Vec::new(),
+            touched: Vec::new(),
+            rows: Vec::new(),
+            current_row: 0,
+            skipped: false,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Starts the record users know as `row` (1-based).
+    pub fn begin(&mut self, row: usize) {
+        self.current_row = row;
+        self.skipped = false;
+        self.touched.clear();
+    }
+
+    /// Sets `key` of the current record. A key given twice in one record is refused like a
+    /// duplicate CSV column; more distinct keys than [`Limits::max_columns`] and text longer than
+    /// [`Limits::max_field_bytes`] are refused too.
+    pub fn push(&mut self, key: &str, cell: Cell) -> Result<(), Error> {
+        if let Cell::Text(text) | Cell::Number(text) = &cell {
+            check_field(text, &self.source, self.current_row, key, &self.limits)?;
+        }
+        let record = self.rows.len();
+        let j = match self.keys.get(key) {
+            Some(&j) => j,
+            None => self.new_column(key)?,
+        };
+        let (Some(last), Some(entries)) = (self.last_set.get_mut(j), self.entries.get_mut(j))
+        else {
+            return Ok(());
+        };
+        if *last == record {
+            return Err(Error::Validation(ValidationReport {
+                problems: vec![Problem::new(
+                    ProblemKind::DuplicateColumn,
+                    &self.source,
+                    Some(self.current_row),
+                    Some(key),
+                    None,
+                    "key appears twice in one record; only one value per column is allowed".into(),
+                )],
+            }));
+        }
+        *last = record;
+        entries.push((record, cell));
+        self.touched.push(j);
+        Ok(())
+    }
+
+    fn new_column(&mut self, key: &str) -> Result<usize, Error> {
+        if self.keys.len() >= self.limits.max_columns {
+            return Err(limit_error(
+                &self.source,
+                Some(self.current_row),
+                Some(key),
+                format!(
+                    "more than {} distinct keys; raise Limits::max_columns (max_columns) if the \
+                     data really has that many columns",
+                    self.limits.max_columns
+                ),
+            ));
+        }
+        let j = self.keys.len();
+        self.keys.insert(key.to_string(), j);
+        // Most keys are in every record or in very few: start small, grow by doubling.
+        self.entries.push(Vec::with_capacity(1));
+        self.last_set.push(usize::MAX);
+        Ok(j)
+    }
+
+    /// Leaves the current record out and reports why (a record that is not an object, a value
+    /// that is not a scalar).
+    pub fn skip(&mut self, column: Option<&str>, value: Option<&str>, message: &str) {
+        self.problems.push(Problem::new(
+            ProblemKind::Malformed,
+            &self.source,
+            Some(self.current_row),
+            column,
+            value,
+            message.to_string(),
+        ));
+        self.skipped = true;
+    }
+
+    /// Ends the current record: kept unless [`RecordsBuilder::skip`] was called.
+    pub fn end(&mut self) {
+        let record = self.rows.len();
+        if !self.skipped {
+            self.rows.push(self.current_row);
+            return;
+        }
+        for &j in &self.touched {
+            if let (Some(entries), Some(last)) = (self.entries.get_mut(j), self.last_set.get_mut(j))
+            {
+                if entries.last().is_some_and(|(r, _)| *r == record) {
+                    entries.pop();
+                }
+                *last = usize::MAX;
+            }
+        }
+    }
+
+    /// The table of every kept record.
+    pub fn finish(self) -> RawTable {
+        let len = self.rows.len();
+        RawTable {
+            source: self.source,
+            names: self.keys.into_keys().collect(),
+            columns: self
+                .entries
+                .into_iter()
+                .map(|e| Column::from_entries(e, len))
+                .collect(),
+            rows: self.rows,
+            problems: self.problems,
+        }
     }
 }
 
@@ -116,35 +394,68 @@ fn fatal(
     source: &str,
     kind: ProblemKind,
     row: Option<usize>,
-    value: Option<String>,
+    value: Option<&str>,
     message: String,
 ) -> Error {
     Error::Validation(ValidationReport {
-        problems: vec![Problem {
-            kind,
-            file: source.to_string(),
-            row,
-            column: None,
-            value,
-            message,
-        }],
+        problems: vec![Problem::new(kind, source, row, None, value, message)],
     })
 }
 
-/// Reads a file's bytes, mapping I/O failures to [`Error::Io`].
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Io {
+/// Reads a file's bytes, mapping I/O failures to [`Error::Io`] and refusing files larger than
+/// `limits.max_input_bytes` (checked while reading, so endless devices are refused too).
+pub(crate) fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {
+    let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
-    })
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limits.max_input_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    check_input_size(bytes.len(), &path.display().to_string(), limits)?;
+    Ok(bytes)
+}
+
+/// Refuses input text longer than `limits.max_input_bytes`.
+pub(crate) fn check_input_size(len: usize, source: &str, limits: &Limits) -> Result<(), Error> {
+    if u64::try_from(len).map_or(true, |len| len > limits.max_input_bytes) {
+        return Err(limit_error(
+            source,
+            None,
+            None,
+            format!(
+                "the input is larger than {} bytes; raise Limits::max_input_bytes \
+                 (max_input_bytes) to read it",
+                limits.max_input_bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Line breaks in `bytes` as a spreadsheet counts them: `\r\n`, a lone `\n` and a lone `\r`
+/// (old Mac files) each end one line.
+fn line_breaks(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut prev_cr = false;
+    for &b in bytes {
+        match b {
+            b'\n' if prev_cr => {}
+            b'\n' | b'\r' => n += 1,
+            _ => {}
+        }
+        prev_cr = b == b'\r';
+    }
+    n
 }
 
 /// Decodes bytes as UTF-8 (a BOM is dropped). Other encodings are refused with a problem that says
 /// where the first bad byte is and, when it can tell, which encoding to convert from.
 pub(crate) fn decode_utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, Error> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        let endian = if bytes[0] == 0xff { "little" } else { "big" };
+    if let Some(endian) = utf16_endianness(bytes) {
         return Err(fatal(
             source,
             ProblemKind::Encoding,
@@ -156,21 +467,60 @@ pub(crate) fn decode_utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, 
             ),
         ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(e) => {
-            let at = e.valid_up_to();
-            let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
-            let byte = bytes[at];
-            let hint = guess_encoding(bytes);
-            Err(fatal(
-                source,
-                ProblemKind::Encoding,
-                Some(line),
-                Some(format!("0x{byte:02X}")),
-                format!("the file is not UTF-8 (byte 0x{byte:02X} at offset {at}); {hint}"),
-            ))
-        }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(fatal(
+            source,
+            ProblemKind::Encoding,
+            Some(1 + line_breaks(&bytes[..at])),
+            Some("0x00"),
+            format!("the file holds a NUL byte at offset {at}: it is binary, not text"),
+        ));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let byte = bytes.get(at).copied().unwrap_or_default();
+        fatal(
+            source,
+            ProblemKind::Encoding,
+            Some(1 + line_breaks(&bytes[..at])),
+            Some(&format!("0x{byte:02X}")),
+            format!(
+                "the file is not UTF-8 (byte 0x{byte:02X} at offset {at}); {}",
+                guess_encoding(bytes)
+            ),
+        )
+    })
+}
+
+/// `Some("little")`/`Some("big")` for UTF-16 text: by its byte-order mark, or without one by NUL
+/// bytes in every other position of the first line's worth of bytes (ASCII in UTF-16).
+fn utf16_endianness(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\xff\xfe") {
+        return Some("little");
+    }
+    if bytes.starts_with(b"\xfe\xff") {
+        return Some("big");
+    }
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zeros_at = |offset: usize| {
+        head.iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    // ASCII text in UTF-16 has a NUL in (nearly) every pair, always on the same side.
+    if odd * 10 >= pairs * 9 && even == 0 {
+        Some("little")
+    } else if even * 10 >= pairs * 9 && odd == 0 {
+        Some("big")
+    } else {
+        None
     }
 }
 
@@ -191,7 +541,7 @@ fn guess_encoding(bytes: &[u8]) -> String {
 
 /// Picks `;` when the header has more semicolons than commas (Dutch Excel), else `,`.
 fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = text.split(['\r', '\n']).next().unwrap_or("");
     let mut quoted = false;
     let (mut commas, mut semis) = (0, 0);
     for ch in header.chars() {
@@ -210,7 +560,13 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Parses CSV text with a header row. `delimiter`: `None` sniffs `,` or `;`.
-pub fn parse_csv(text: &str, source: &str, delimiter: Option<u8>) -> Result<RawTable, Error> {
+pub fn parse_csv(
+    text: &str,
+    source: &str,
+    delimiter: Option<u8>,
+    limits: &Limits,
+) -> Result<RawTable, Error> {
+    check_input_size(text.len(), source, limits)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
     let mut reader = csv::ReaderBuilder::new()
@@ -218,74 +574,40 @@ pub fn parse_csv(text: &str, source: &str, delimiter: Option<u8>) -> Result<RawT
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| {
-        let line = e.position().map(|p| p.line() as usize);
-        fatal(
-            source,
-            ProblemKind::Malformed,
-            line,
-            None,
-            format!("unreadable CSV: {e}"),
-        )
-    };
-    let names: Vec<String> = reader
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if names.iter().all(String::is_empty) {
-        return Err(fatal(
-            source,
-            ProblemKind::Malformed,
-            Some(1),
-            None,
-            "the file has no header row".into(),
-        ));
-    }
+    let names = csv_header(&mut reader, source, limits)?;
     let mut columns: Vec<Vec<Cell>> = vec![Vec::new(); names.len()];
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut record = csv::StringRecord::new();
-    let bytes = text.as_bytes();
-    let (mut scanned, mut line) = (0usize, 1usize);
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_err(e)),
+            Err(e) => return Err(csv_error(source, &e)),
         }
-        // Count line breaks up to the record's first byte: the csv crate's own line numbers
-        // drift on CRLF files, and users look rows up by spreadsheet line.
-        let mut start = record.position().map_or(scanned, |p| p.byte() as usize);
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        line += bytes[scanned..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        scanned = start;
+        let line = lines.line_at(record.position().map(csv::Position::byte));
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
             continue; // blank line
         }
         if record.len() != names.len() {
-            problems.push(Problem {
-                kind: ProblemKind::Malformed,
-                file: source.to_string(),
-                row: Some(line),
-                column: None,
-                value: Some(record.len().to_string()),
-                message: format!(
+            problems.push(Problem::new(
+                ProblemKind::Malformed,
+                source,
+                Some(line),
+                None,
+                Some(&record.len().to_string()),
+                format!(
                     "row has {} fields but the header has {} (delimiter '{}')",
                     record.len(),
                     names.len(),
-                    delimiter as char
+                    char::from(delimiter)
                 ),
-            });
+            ));
             continue;
         }
-        for (col, field) in columns.iter_mut().zip(record.iter()) {
+        for ((col, field), name) in columns.iter_mut().zip(record.iter()).zip(&names) {
+            check_field(field, source, line, name, limits)?;
             col.push(if field.trim().is_empty() {
                 Cell::Empty
             } else {
@@ -297,90 +619,221 @@ pub fn parse_csv(text: &str, source: &str, delimiter: Option<u8>) -> Result<RawT
     Ok(RawTable {
         source: source.to_string(),
         names,
-        columns,
+        columns: columns.into_iter().map(Column::Dense).collect(),
         rows,
         problems,
     })
 }
 
+fn csv_error(source: &str, e: &csv::Error) -> Error {
+    let line = e.position().and_then(|p| usize::try_from(p.line()).ok());
+    fatal(
+        source,
+        ProblemKind::Malformed,
+        line,
+        None,
+        format!("unreadable CSV: {e}"),
+    )
+}
+
+fn csv_header(
+    reader: &mut csv::Reader<&[u8]>,
+    source: &str,
+    limits: &Limits,
+) -> Result<Vec<String>, Error> {
+    let header = reader.headers().map_err(|e| csv_error(source, &e))?;
+    if header.len() > limits.max_columns {
+        return Err(limit_error(
+            source,
+            Some(1),
+            None,
+            format!(
+                "the header has {} columns, more than {}; raise Limits::max_columns \
+                 (max_columns) if the data really has that many",
+                header.len(),
+                limits.max_columns
+            ),
+        ));
+    }
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    for name in &names {
+        check_field(name, source, 1, name, limits)?;
+    }
+    if names.iter().all(String::is_empty) {
+        return Err(fatal(
+            source,
+            ProblemKind::Malformed,
+            Some(1),
+            None,
+            "the file has no header row".into(),
+        ));
+    }
+    Ok(names)
+}
+
+/// Refuses a field longer than `limits.max_field_bytes`.
+fn check_field(
+    field: &str,
+    source: &str,
+    row: usize,
+    column: &str,
+    limits: &Limits,
+) -> Result<(), Error> {
+    if field.len() <= limits.max_field_bytes {
+        return Ok(());
+    }
+    Err(limit_error(
+        source,
+        Some(row),
+        Some(column),
+        format!(
+            "a field of {} bytes, longer than {}; raise Limits::max_field_bytes \
+             (max_field_bytes) to read it",
+            field.len(),
+            limits.max_field_bytes
+        ),
+    ))
+}
+
+/// Turns byte offsets of records into the line numbers a spreadsheet shows: the csv crate's own
+/// line numbers drift on CRLF files, and users look rows up by line.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    scanned: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            scanned: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record starting at byte `offset` (blank lines before it skipped).
+    fn line_at(&mut self, offset: Option<u64>) -> usize {
+        let mut start = offset
+            .and_then(|o| usize::try_from(o).ok())
+            .unwrap_or(self.scanned)
+            .max(self.scanned);
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let end = start.min(self.bytes.len());
+        self.line += line_breaks(self.bytes.get(self.scanned..end).unwrap_or_default());
+        self.scanned = end;
+        self.line
+    }
+}
+
 /// Parses JSON text holding a list of records (objects mapping column names to values).
-pub fn parse_json_records(text: &str, source: &str) -> Result<RawTable, Error> {
+/// Numbers are kept as written ([`Cell::Number`]); a key repeated within a record is refused.
+pub fn parse_json_records(text: &str, source: &str, limits: &Limits) -> Result<RawTable, Error> {
+    check_input_size(text.len(), source, limits)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    let records: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
+        if e.is_data() {
+            let message = "expected a JSON array of records (objects), one per respondent";
+            return fatal(source, ProblemKind::Malformed, None, None, message.into());
+        }
+        let message = format!(
+            "invalid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        );
         fatal(
             source,
             ProblemKind::Malformed,
             Some(e.line()),
             None,
-            format!(
-                "invalid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ),
+            message,
         )
     })?;
-    let serde_json::Value::Array(records) = value else {
-        return Err(fatal(
-            source,
-            ProblemKind::Malformed,
-            None,
-            None,
-            "expected a JSON array of records (objects), one per respondent".into(),
-        ));
-    };
-    let mut names: indexmap::IndexMap<String, Vec<Cell>> = indexmap::IndexMap::new();
-    let mut problems = Vec::new();
-    let mut skipped = vec![false; records.len()];
-    let n = records.len();
-    for (r, record) in records.into_iter().enumerate() {
-        let serde_json::Value::Object(fields) = record else {
-            skipped[r] = true;
-            problems.push(Problem {
-                kind: ProblemKind::Malformed,
-                file: source.to_string(),
-                row: Some(r + 1),
-                column: None,
-                value: Some(record.to_string()),
-                message: "a record must be a JSON object".into(),
-            });
-            continue;
-        };
-        for (key, v) in fields {
-            let cell = match v {
-                serde_json::Value::Null => Cell::Empty,
-                serde_json::Value::Bool(b) => Cell::Bool(b),
-                serde_json::Value::Number(num) => match num.as_i64() {
-                    Some(i) => Cell::Int(i),
-                    None => Cell::Float(num.as_f64().unwrap_or(f64::NAN)),
-                },
-                serde_json::Value::String(s) => Cell::Text(s),
-                other => {
-                    skipped[r] = true;
-                    problems.push(Problem {
-                        kind: ProblemKind::Malformed,
-                        file: source.to_string(),
-                        row: Some(r + 1),
-                        column: Some(key.clone()),
-                        value: Some(other.to_string()),
-                        message: "a value must be a string, number, boolean or null".into(),
-                    });
-                    Cell::Empty
+    let mut builder = RecordsBuilder::new(source, *limits);
+    for (r, record) in records.iter().enumerate() {
+        builder.begin(r + 1);
+        let raw = record.get();
+        if raw.starts_with('{') {
+            // The array already parsed as JSON, so reading one of its objects again cannot fail
+            // for syntax; a limit or a duplicate key comes back as `Ok(Some(error))`.
+            let mut de = serde_json::Deserializer::from_str(raw);
+            match de.deserialize_map(RecordVisitor {
+                builder: &mut builder,
+            }) {
+                Ok(None) => {}
+                Ok(Some(error)) => return Err(error),
+                Err(e) => {
+                    let message = format!("unreadable record: {e}");
+                    return Err(fatal(
+                        source,
+                        ProblemKind::Malformed,
+                        Some(r + 1),
+                        None,
+                        message,
+                    ));
                 }
-            };
-            let col = names.entry(key).or_insert_with(|| vec![Cell::Empty; n]);
-            col[r] = cell;
+            }
+        } else {
+            builder.skip(
+                None,
+                Some(&compact_json(raw)),
+                "a record must be a JSON object",
+            );
         }
+        builder.end();
     }
-    let keep = |r: &usize| !skipped[*r];
-    let columns = names
-        .values()
-        .map(|col| (0..n).filter(keep).map(|r| col[r].clone()).collect())
-        .collect();
-    Ok(RawTable {
-        source: source.to_string(),
-        names: names.into_keys().collect(),
-        columns,
-        rows: (0..n).filter(keep).map(|r| r + 1).collect(),
-        problems,
-    })
+    Ok(builder.finish())
+}
+
+/// Reads one JSON object into the builder, a key at a time, without building a `Value`.
+struct RecordVisitor<'b> {
+    builder: &'b mut RecordsBuilder,
+}
+
+impl<'de> Visitor<'de> for RecordVisitor<'_> {
+    type Value = Option<Error>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let value: &RawValue = map.next_value()?;
+            match json_cell(value.get()) {
+                Ok(cell) => {
+                    if let Err(e) = self.builder.push(&key, cell) {
+                        return Ok(Some(e));
+                    }
+                }
+                Err(message) => {
+                    let shown = compact_json(value.get());
+                    self.builder.skip(Some(&key), Some(&shown), message);
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A JSON value on one line, as problems show it.
+fn compact_json(raw: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(raw)
+        .map_or_else(|_| raw.to_string(), |v| v.to_string())
+}
+
+/// One JSON value as a cell; `Err` for arrays and objects.
+fn json_cell(raw: &str) -> Result<Cell, &'static str> {
+    match raw.as_bytes().first() {
+        Some(b'n') => Ok(Cell::Empty),
+        Some(b't') => Ok(Cell::Bool(true)),
+        Some(b'f') => Ok(Cell::Bool(false)),
+        Some(b'"') => serde_json::from_str::<String>(raw)
+            .map(Cell::Text)
+            .map_err(|_| "a string that is not valid JSON"),
+        Some(b'[' | b'{') => Err("a value must be a string, number, boolean or null"),
+        _ => Ok(Cell::Number(raw.to_string())),
+    }
 }

@@ -3,6 +3,8 @@
 use ndarray::{Array2, ArrayView1};
 use serde::{Deserialize, Serialize};
 
+use super::raw::{Cell, RawTable};
+use crate::error::Error;
 use crate::instrument::{Code, ColumnKind, Instrument, NO_ANSWER};
 
 /// A responding municipality with the attributes its respondents' rows carry.
@@ -135,5 +137,90 @@ impl Responses {
             }
         }
         Ok(())
+    }
+
+    /// The store written back as a table of cells, one record per respondent with the
+    /// municipality's attributes repeated on each: what reading it again must turn into an
+    /// equal store. Attribute columns no municipality or respondent has are left out.
+    pub fn to_raw_table(&self, instrument: &Instrument) -> Result<RawTable, Error> {
+        let text = |v: Option<&String>| v.map_or(Cell::Empty, |s| Cell::Text(s.clone()));
+        let muni = |r: usize| {
+            let m = self.municipality.get(r).copied().unwrap_or(u32::MAX);
+            self.municipalities.get(m as usize)
+        };
+        let n = self.respondent_ids.len();
+        let attribute = |f: &dyn Fn(&Municipality) -> Cell| -> Vec<Cell> {
+            (0..n).map(|r| muni(r).map_or(Cell::Empty, f)).collect()
+        };
+        let mut columns = vec![
+            (
+                "respondent_id".to_string(),
+                self.respondent_ids
+                    .iter()
+                    .map(|id| Cell::Text(id.clone()))
+                    .collect(),
+            ),
+            (
+                "municipality".to_string(),
+                attribute(&|m| Cell::Text(m.id.clone())),
+            ),
+            (
+                "municipality_name".to_string(),
+                attribute(&|m| text(m.name.as_ref())),
+            ),
+            (
+                "inhabitants".to_string(),
+                attribute(&|m| {
+                    m.inhabitants
+                        .map_or(Cell::Empty, |i| Cell::Int(i64::from(i)))
+                }),
+            ),
+            (
+                "size_class".to_string(),
+                attribute(&|m| text(m.size_class.as_ref())),
+            ),
+            (
+                "province".to_string(),
+                attribute(&|m| text(m.province.as_ref())),
+            ),
+            (
+                "role".to_string(),
+                self.roles.iter().map(|r| text(r.as_ref())).collect(),
+            ),
+        ];
+        columns.retain(|(name, cells)| {
+            matches!(name.as_str(), "respondent_id" | "municipality")
+                || cells.iter().any(|c| *c != Cell::Empty)
+        });
+        for (pos, col) in instrument.columns().iter().enumerate() {
+            if !self.is_asked(pos) {
+                continue;
+            }
+            let cells = match col.kind {
+                ColumnKind::Text => self
+                    .text(pos)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| text(t.as_ref()))
+                    .collect(),
+                _ => self
+                    .codes(pos)
+                    .map(|codes| {
+                        codes
+                            .iter()
+                            .map(|&c| {
+                                if c == NO_ANSWER {
+                                    Cell::Empty
+                                } else {
+                                    Cell::Int(i64::from(c))
+                                }
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            };
+            columns.push((col.name.clone(), cells));
+        }
+        RawTable::from_columns("<stored survey>", columns)
     }
 }

@@ -1,10 +1,12 @@
 //! Validation of a [`RawTable`] against an [`Instrument`], producing [`Responses`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ndarray::{Array2, ShapeBuilder};
+use unicode_normalization::UnicodeNormalization;
 
-use super::problem::{Problem, ProblemKind, ValidationReport};
+use super::problem::{echo, Problem, ProblemKind, ValidationReport};
 use super::raw::{Cell, RawTable};
 use super::responses::{Municipality, Responses};
 use crate::error::{Error, Result};
@@ -61,15 +63,14 @@ impl Sink<'_> {
         value: Option<String>,
         message: String,
     ) -> std::result::Result<(), Stop> {
-        let file = self.source.to_string();
-        self.push(Problem {
+        self.push(Problem::new(
             kind,
-            file,
+            self.source,
             row,
-            column: column.map(str::to_string),
-            value,
+            column,
+            value.as_deref(),
             message,
-        })
+        ))
     }
 }
 
@@ -84,7 +85,7 @@ pub fn validate(
 ) -> Result<(Responses, ValidationReport)> {
     let mut sink = Sink {
         strict,
-        source: &table.source,
+        source: table.source(),
         problems: Vec::new(),
     };
     let outcome = run(&table, instrument, &mut sink);
@@ -150,9 +151,9 @@ fn find(levels: &[Level], text: &str) -> Option<usize> {
 fn parse_flag(cell: &Cell) -> Option<Code> {
     match cell {
         Cell::Bool(b) => Some(Code::from(*b)),
-        Cell::Int(i @ 0..=1) => Some(*i as Code),
-        Cell::Float(f) if *f == 0.0 || *f == 1.0 => Some(*f as Code),
-        Cell::Text(t) => {
+        Cell::Int(i) => Code::try_from(*i).ok().filter(|c| *c <= 1),
+        Cell::Float(f) if *f == 0.0 || *f == 1.0 => Some(Code::from(*f == 1.0)),
+        Cell::Text(t) | Cell::Number(t) => {
             let t = t.trim();
             match t {
                 "0" => Some(0),
@@ -166,33 +167,164 @@ fn parse_flag(cell: &Cell) -> Option<Code> {
     }
 }
 
-fn parse_inhabitants(text: &str) -> Option<u32> {
-    let t = text.trim();
-    let n: u32 = match t.parse() {
-        Ok(n) => n,
-        Err(_) => integral_float(t).map(u32::from).or_else(|| {
-            let f: f64 = t.parse().ok()?;
-            (f.fract() == 0.0 && f > 0.0 && f <= f64::from(u32::MAX)).then_some(f as u32)
-        })?,
-    };
-    (n > 0).then_some(n)
+/// Zero-width and invisible characters that make two ids look alike but compare different.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
-fn run(
+/// A respondent or municipality id as it is compared: Unicode NFKC (full-width `ＧＭ0001` is
+/// `GM0001`), invisible characters removed, surrounding white space trimmed.
+pub(crate) fn normalise_id(text: &str) -> String {
+    if text.is_ascii() {
+        return text.trim().to_string();
+    }
+    let folded: String = text.nfkc().filter(|&c| !is_invisible(c)).collect();
+    folded.trim().to_string()
+}
+
+/// Why an `inhabitants` cell is not a number of inhabitants.
+const INHABITANTS_RULE: &str = "inhabitants must be a positive whole number: digits, optionally \
+    grouped by thousands with '.' or a space (150000, 150.000 or 150 000)";
+
+/// Reads an `inhabitants` cell. Text follows Dutch notation: `.` groups thousands, so `150.000`
+/// is 150000; `150,000` is refused because the comma is the Dutch decimal mark.
+fn parse_inhabitants(cell: &Cell) -> Result<u32, String> {
+    let whole = match cell {
+        Cell::Int(i) => u64::try_from(*i).ok(),
+        Cell::Float(f) if f.fract() == 0.0 && *f > 0.0 && *f <= f64::from(u32::MAX) => {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            // Whole, positive and at most u32::MAX: the cast is exact.
+            Some(*f as u64)
+        }
+        Cell::Number(t) => parse_json_whole(t.trim())?,
+        Cell::Text(t) => parse_dutch_whole(t.trim())?,
+        _ => None,
+    };
+    match whole.map(u32::try_from) {
+        Some(Ok(n)) if n > 0 => Ok(n),
+        Some(Err(_)) => Err(format!(
+            "{INHABITANTS_RULE}; this is more than {}",
+            u32::MAX
+        )),
+        _ => Err(INHABITANTS_RULE.to_string()),
+    }
+}
+
+fn digits(t: &str) -> Option<u64> {
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Too many digits for u64 still counts as digits: report it as too large, not malformed.
+    Some(t.parse().unwrap_or(u64::MAX))
+}
+
+/// A JSON number that is whole: `150000` or `150000.0`; exponents are refused.
+fn parse_json_whole(t: &str) -> Result<Option<u64>, String> {
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    if frac.bytes().all(|b| b == b'0') {
+        if let Some(n) = digits(int) {
+            return Ok(Some(n));
+        }
+    }
+    Err(INHABITANTS_RULE.to_string())
+}
+
+/// Text in Dutch notation: `150000`, `150.000`, `150 000`; `150000.0` (as pandas writes floats).
+fn parse_dutch_whole(t: &str) -> Result<Option<u64>, String> {
+    if let Some(n) = digits(t) {
+        return Ok(Some(n));
+    }
+    if t.contains(',') {
+        return Err(format!(
+            "{INHABITANTS_RULE}; a comma is the Dutch decimal mark, so '{}' is ambiguous",
+            echo(t)
+        ));
+    }
+    for sep in ['.', ' ', '\u{a0}', '\u{202f}'] {
+        let mut groups = t.split(sep);
+        let first = groups.next().unwrap_or_default();
+        let rest: Vec<&str> = groups.collect();
+        let grouped =
+            !rest.is_empty() && (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3);
+        if grouped {
+            let joined: String = std::iter::once(first).chain(rest).collect();
+            if let Some(n) = digits(&joined) {
+                return Ok(Some(n));
+            }
+        }
+    }
+    // `150000.0`: a float's text. One or two zeros only: `1000.000` could be either reading.
+    if let Some((int, frac)) = t.split_once('.') {
+        if (1..=2).contains(&frac.len()) && frac.bytes().all(|b| b == b'0') {
+            if let Some(n) = digits(int) {
+                return Ok(Some(n));
+            }
+        }
+    }
+    Err(INHABITANTS_RULE.to_string())
+}
+
+/// A cell's text, trimmed; `None` when empty. Booleans are valid only as multi-select flags:
+/// anywhere else one is reported as [`ProblemKind::WrongType`] and read as empty.
+fn text_of<'t>(
+    cell: &'t Cell,
+    row: Option<usize>,
+    column: &str,
+    sink: &mut Sink<'_>,
+) -> std::result::Result<Option<Cow<'t, str>>, Stop> {
+    if let Cell::Bool(b) = cell {
+        sink.at(
+            ProblemKind::WrongType,
+            row,
+            Some(column),
+            Some(b.to_string()),
+            "a boolean (true/false) is valid only for a multi-select option; write the value \
+             as text or a number"
+                .into(),
+        )?;
+        return Ok(None);
+    }
+    Ok(match cell.as_text() {
+        None => None,
+        Some(Cow::Borrowed(s)) => Some(Cow::Borrowed(s.trim())),
+        Some(Cow::Owned(s)) => Some(Cow::Owned(s.trim().to_string())),
+    })
+}
+
+/// Where each part of the instrument sits in the input, worked out once from the header.
+struct Layout<'i> {
+    id_col: usize,
+    muni_col: usize,
+    name_col: Option<usize>,
+    role_col: Option<usize>,
+    inh_col: Option<usize>,
+    size_col: Option<usize>,
+    prov_col: Option<usize>,
+    /// Instrument column position → input column index.
+    input_of: Vec<Option<usize>>,
+    /// Instrument positions of the coded and flag columns (matrix order).
+    code_columns: Vec<usize>,
+    /// Instrument positions of the open-text columns.
+    text_positions: Vec<usize>,
+    /// The scale of each matrix column (`None` for a 0/1 flag), looked up once.
+    col_scales: Vec<Option<&'i Scale>>,
+    /// Multi-select questions with a pick limit: (question index, max, matrix columns).
+    pick_limits: Vec<(usize, u32, Vec<usize>)>,
+    /// Size classes as levels, so they are matched like roles and provinces.
+    classes: Vec<Level>,
+}
+
+fn header_targets(
     table: &RawTable,
     instrument: &Instrument,
     sink: &mut Sink<'_>,
-) -> std::result::Result<Responses, Stop> {
-    for p in &table.problems {
-        sink.push(p.clone())?;
-    }
-    let attrs = instrument.attributes();
-    let cols = instrument.columns();
-
-    // --- header --------------------------------------------------------------------------
-    let mut targets = Vec::with_capacity(table.names.len());
+) -> std::result::Result<Vec<Target>, Stop> {
+    let mut targets = Vec::with_capacity(table.names().len());
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (j, name) in table.names.iter().enumerate() {
+    for (j, name) in table.names().iter().enumerate() {
         if let Some(first) = seen.insert(name.as_str(), j) {
             sink.at(
                 ProblemKind::DuplicateColumn,
@@ -232,52 +364,91 @@ fn run(
         };
         targets.push(target);
     }
-    let find_target = |t: Target| targets.iter().position(|&x| x == t);
-    let id_col = find_target(Target::RespondentId);
-    let muni_col = find_target(Target::Municipality);
-    for (col, name) in [(id_col, "respondent_id"), (muni_col, "municipality")] {
-        if col.is_none() {
-            sink.at(
-                ProblemKind::MissingColumn,
-                Some(1),
-                Some(name),
-                None,
-                format!("required column '{name}' is missing"),
-            )?;
-        }
-    }
-    let (Some(id_col), Some(muni_col)) = (id_col, muni_col) else {
-        return Err(Stop);
-    };
-    let col_of = |t: Target| find_target(t).map(|j| &table.columns[j]);
-    let name_col = col_of(Target::MunicipalityName);
-    let role_col = col_of(Target::Role);
-    let inh_col = col_of(Target::Inhabitants);
-    let size_col = col_of(Target::SizeClass);
-    let prov_col = col_of(Target::Province);
+    Ok(targets)
+}
 
-    // Instrument column position → input column index.
-    let mut input_of: Vec<Option<usize>> = vec![None; cols.len()];
-    for (j, t) in targets.iter().enumerate() {
-        if let Target::Column(pos) = t {
-            input_of[*pos] = Some(j);
+impl<'i> Layout<'i> {
+    fn new(
+        table: &RawTable,
+        instrument: &'i Instrument,
+        sink: &mut Sink<'_>,
+    ) -> std::result::Result<Self, Stop> {
+        let targets = header_targets(table, instrument, sink)?;
+        let find_target = |t: Target| targets.iter().position(|&x| x == t);
+        let id_col = find_target(Target::RespondentId);
+        let muni_col = find_target(Target::Municipality);
+        for (col, name) in [(id_col, "respondent_id"), (muni_col, "municipality")] {
+            if col.is_none() {
+                sink.at(
+                    ProblemKind::MissingColumn,
+                    Some(1),
+                    Some(name),
+                    None,
+                    format!("required column '{name}' is missing"),
+                )?;
+            }
         }
+        let (Some(id_col), Some(muni_col)) = (id_col, muni_col) else {
+            return Err(Stop);
+        };
+        let cols = instrument.columns();
+        let mut input_of: Vec<Option<usize>> = vec![None; cols.len()];
+        for (j, t) in targets.iter().enumerate() {
+            if let Target::Column(pos) = t {
+                if let Some(slot) = input_of.get_mut(*pos) {
+                    *slot = Some(j);
+                }
+            }
+        }
+        let positions = |text: bool| -> Vec<usize> {
+            cols.iter()
+                .enumerate()
+                .filter(|(_, c)| (c.kind == ColumnKind::Text) == text)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let code_columns = positions(false);
+        let col_scales = code_columns
+            .iter()
+            .map(|&pos| match cols[pos].kind {
+                ColumnKind::Flag => None,
+                _ => instrument.scale_of(&instrument.questions()[cols[pos].question]),
+            })
+            .collect();
+        Ok(Layout {
+            id_col,
+            muni_col,
+            name_col: find_target(Target::MunicipalityName),
+            role_col: find_target(Target::Role),
+            inh_col: find_target(Target::Inhabitants),
+            size_col: find_target(Target::SizeClass),
+            prov_col: find_target(Target::Province),
+            pick_limits: pick_limits(instrument, &code_columns),
+            input_of,
+            text_positions: positions(true),
+            col_scales,
+            code_columns,
+            classes: instrument
+                .attributes()
+                .size_classes
+                .iter()
+                .map(|c| Level {
+                    id: c.id.clone(),
+                    label_nl: c.label_nl.clone(),
+                    label_en: c.label_en.clone(),
+                })
+                .collect(),
+        })
     }
-    let asked: Vec<bool> = input_of.iter().map(Option::is_some).collect();
-    let code_columns: Vec<usize> = cols
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind != ColumnKind::Text)
-        .map(|(i, _)| i)
-        .collect();
-    let text_positions: Vec<usize> = cols
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind == ColumnKind::Text)
-        .map(|(i, _)| i)
-        .collect();
-    // Multi-select questions with a pick limit: question index → (max, matrix columns).
-    let mut limits: Vec<(usize, u32, Vec<usize>)> = Vec::new();
+
+    fn asked(&self) -> Vec<bool> {
+        self.input_of.iter().map(Option::is_some).collect()
+    }
+}
+
+fn pick_limits(instrument: &Instrument, code_columns: &[usize]) -> Vec<(usize, u32, Vec<usize>)> {
+    let cols = instrument.columns();
+    let mut limits = Vec::new();
     for (qi, q) in instrument.questions().values().enumerate() {
         if let QuestionKind::MultiSelect {
             max_picks: Some(max),
@@ -293,112 +464,169 @@ fn run(
             limits.push((qi, max, members));
         }
     }
+    limits
+}
 
-    // --- rows ----------------------------------------------------------------------------
-    let n = table.len();
-    let mut ids: Vec<String> = Vec::with_capacity(n);
-    let mut id_rows: HashMap<String, usize> = HashMap::with_capacity(n);
-    let mut muni_of: Vec<u32> = Vec::with_capacity(n);
-    let mut municipalities: Vec<Municipality> = Vec::new();
-    let mut muni_index: HashMap<String, u32> = HashMap::new();
-    let mut roles: Vec<Option<String>> = Vec::with_capacity(n);
-    let mut codes: Vec<Vec<Code>> = vec![Vec::with_capacity(n); code_columns.len()];
-    let mut texts: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(n); text_positions.len()];
-    let mut row_codes: Vec<Code> = vec![NO_ANSWER; code_columns.len()];
+/// The attributes one row gives its municipality and respondent.
+#[derive(Default)]
+struct RowAttributes {
+    name: Option<String>,
+    inhabitants: Option<u32>,
+    size_class: Option<String>,
+    province: Option<String>,
+    role: Option<String>,
+}
 
-    // The scale of each coded matrix column (`None` for a 0/1 flag), looked up once.
-    let col_scales: Vec<Option<&Scale>> = code_columns
-        .iter()
-        .map(|&pos| match cols[pos].kind {
-            ColumnKind::Flag => None,
-            _ => instrument.scale_of(&instrument.questions()[cols[pos].question]),
-        })
-        .collect();
-    // Size classes as levels, so they are matched like roles and provinces.
-    let classes: Vec<Level> = attrs
-        .size_classes
-        .iter()
-        .map(|c| Level {
-            id: c.id.clone(),
-            label_nl: c.label_nl.clone(),
-            label_en: c.label_en.clone(),
-        })
-        .collect();
-    for r in 0..n {
-        let row = Some(table.rows[r]);
-        let id = table.columns[id_col][r]
-            .as_text()
-            .map(|s| s.trim().to_string());
+/// The columns of the store, filled row by row.
+struct Store {
+    ids: Vec<String>,
+    id_rows: HashMap<String, usize>,
+    muni_of: Vec<u32>,
+    municipalities: Vec<Municipality>,
+    muni_index: HashMap<String, u32>,
+    roles: Vec<Option<String>>,
+    codes: Vec<Vec<Code>>,
+    texts: Vec<Vec<Option<String>>>,
+    /// The current row's codes, reused from row to row.
+    row_codes: Vec<Code>,
+}
+
+impl Store {
+    fn new(n: usize, layout: &Layout<'_>) -> Self {
+        Store {
+            ids: Vec::with_capacity(n),
+            id_rows: HashMap::with_capacity(n),
+            muni_of: Vec::with_capacity(n),
+            municipalities: Vec::new(),
+            muni_index: HashMap::new(),
+            roles: Vec::with_capacity(n),
+            codes: vec![Vec::with_capacity(n); layout.code_columns.len()],
+            texts: vec![Vec::with_capacity(n); layout.text_positions.len()],
+            row_codes: vec![NO_ANSWER; layout.code_columns.len()],
+        }
+    }
+}
+
+/// Checks record `r` and adds it to the store, or reports why it is skipped.
+struct RowReader<'a, 'i> {
+    table: &'a RawTable,
+    instrument: &'i Instrument,
+    layout: &'a Layout<'i>,
+    r: usize,
+    row: Option<usize>,
+}
+
+type Step<T> = std::result::Result<T, Stop>;
+
+impl RowReader<'_, '_> {
+    fn cell(&self, j: usize) -> &Cell {
+        self.table.cell(j, self.r)
+    }
+
+    fn text(&self, col: Option<usize>, name: &str, sink: &mut Sink<'_>) -> Step<Option<String>> {
+        let Some(j) = col else { return Ok(None) };
+        Ok(text_of(self.cell(j), self.row, name, sink)?.map(Cow::into_owned))
+    }
+
+    /// The row's respondent id, or `None` when the row is skipped (empty or repeated id).
+    fn respondent_id(&self, store: &Store, sink: &mut Sink<'_>) -> Step<Option<String>> {
+        let cell = self.cell(self.layout.id_col);
+        let id = text_of(cell, self.row, "respondent_id", sink)?
+            .map(|t| normalise_id(&t))
+            .filter(|t| !t.is_empty());
         let Some(id) = id else {
-            sink.at(
-                ProblemKind::MissingRespondentId,
-                row,
-                Some("respondent_id"),
-                None,
-                "empty respondent id; the row is skipped".into(),
-            )?;
-            continue;
+            if !matches!(cell, Cell::Bool(_)) {
+                sink.at(
+                    ProblemKind::MissingRespondentId,
+                    self.row,
+                    Some("respondent_id"),
+                    None,
+                    "empty respondent id; the row is skipped".into(),
+                )?;
+            }
+            return Ok(None);
         };
-        if let Some(first) = id_rows.get(&id) {
+        if let Some(first) = store.id_rows.get(&id) {
             sink.at(
                 ProblemKind::DuplicateRespondent,
-                row,
+                self.row,
                 Some("respondent_id"),
                 Some(id.clone()),
                 format!("respondent id already used on row {first}; the row is skipped"),
             )?;
-            continue;
+            return Ok(None);
         }
-        let Some(muni) = table.columns[muni_col][r]
-            .as_text()
-            .map(|s| s.trim().to_string())
-        else {
+        Ok(Some(id))
+    }
+
+    fn municipality_id(&self, id: &str, sink: &mut Sink<'_>) -> Step<Option<String>> {
+        let cell = self.cell(self.layout.muni_col);
+        let muni = text_of(cell, self.row, "municipality", sink)?
+            .map(|t| normalise_id(&t))
+            .filter(|t| !t.is_empty());
+        if muni.is_none() && !matches!(cell, Cell::Bool(_)) {
             sink.at(
                 ProblemKind::MissingMunicipality,
-                row,
+                self.row,
                 Some("municipality"),
                 None,
-                format!("respondent '{id}' has no municipality; the row is skipped"),
+                format!(
+                    "respondent '{}' has no municipality; the row is skipped",
+                    echo(id)
+                ),
             )?;
-            continue;
-        };
+        }
+        Ok(muni)
+    }
 
-        // Municipality attributes.
-        let text_of =
-            |c: Option<&Vec<Cell>>| c.and_then(|c| c[r].as_text()).map(|s| s.trim().to_string());
-        let name = text_of(name_col);
-        let mut inhabitants = None;
-        if let Some(t) = text_of(inh_col) {
-            inhabitants = parse_inhabitants(&t);
-            if inhabitants.is_none() {
-                sink.at(
-                    ProblemKind::InvalidInhabitants,
-                    row,
-                    Some("inhabitants"),
-                    Some(t),
-                    "inhabitants must be a positive whole number (digits only, no separators)"
-                        .into(),
-                )?;
+    fn attributes(&self, sink: &mut Sink<'_>) -> Step<RowAttributes> {
+        let layout = self.layout;
+        let attrs = self.instrument.attributes();
+        let mut out = RowAttributes {
+            name: self.text(layout.name_col, "municipality_name", sink)?,
+            ..RowAttributes::default()
+        };
+        if let Some(j) = layout.inh_col {
+            let cell = self.cell(j);
+            if text_of(cell, self.row, "inhabitants", sink)?.is_some() {
+                match parse_inhabitants(cell) {
+                    Ok(n) => out.inhabitants = Some(n),
+                    Err(message) => sink.at(
+                        ProblemKind::InvalidInhabitants,
+                        self.row,
+                        Some("inhabitants"),
+                        cell.as_text().map(String::from),
+                        message,
+                    )?,
+                }
             }
         }
+        out.size_class = self.size_class(out.inhabitants, sink)?;
+        out.province = self.level("province", layout.prov_col, &attrs.provinces, sink)?;
+        out.role = self.level("role", layout.role_col, &attrs.roles, sink)?;
+        Ok(out)
+    }
+
+    /// The size class given in the row, checked against the one `inhabitants` fall in (which is
+    /// taken when the row gives none).
+    fn size_class(&self, inhabitants: Option<u32>, sink: &mut Sink<'_>) -> Step<Option<String>> {
+        let attrs = self.instrument.attributes();
+        let classes = &self.layout.classes;
         let derived = inhabitants.and_then(|i| attrs.size_class_of(i));
         let mut size_class = derived;
-        if let Some(t) = text_of(size_col) {
-            match find(&classes, &t) {
+        if let Some(t) = self.text(self.layout.size_col, "size_class", sink)? {
+            match find(classes, &t) {
                 None => sink.at(
                     ProblemKind::InvalidSizeClass,
-                    row,
+                    self.row,
                     Some("size_class"),
                     Some(t),
-                    format!(
-                        "unknown size class; expected one of {}",
-                        level_ids(&classes)
-                    ),
+                    format!("unknown size class; expected one of {}", level_ids(classes)),
                 )?,
                 Some(given) => match derived {
                     Some(d) if d != given => sink.at(
                         ProblemKind::InvalidSizeClass,
-                        row,
+                        self.row,
                         Some("size_class"),
                         Some(t),
                         format!(
@@ -412,190 +640,274 @@ fn run(
                 },
             }
         }
-        let size_class = size_class.map(|i| attrs.size_classes[i].id.clone());
-        let mut province = None;
-        if let Some(t) = text_of(prov_col) {
-            if attrs.provinces.is_empty() {
-                province = Some(t);
-            } else {
-                match find(&attrs.provinces, &t) {
-                    Some(i) => province = Some(attrs.provinces[i].id.clone()),
-                    None => sink.at(
-                        ProblemKind::InvalidAttribute,
-                        row,
-                        Some("province"),
-                        Some(t),
-                        format!(
-                            "unknown province; expected one of {}",
-                            level_ids(&attrs.provinces)
-                        ),
-                    )?,
-                }
-            }
-        }
-        let mut role = None;
-        if let Some(t) = text_of(role_col) {
-            if attrs.roles.is_empty() {
-                role = Some(t);
-            } else {
-                match find(&attrs.roles, &t) {
-                    Some(i) => role = Some(attrs.roles[i].id.clone()),
-                    None => sink.at(
-                        ProblemKind::InvalidAttribute,
-                        row,
-                        Some("role"),
-                        Some(t),
-                        format!("unknown role; expected one of {}", level_ids(&attrs.roles)),
-                    )?,
-                }
-            }
-        }
+        Ok(size_class.map(|i| attrs.size_classes[i].id.clone()))
+    }
 
-        let m = match muni_index.get(&muni) {
-            Some(&m) => {
-                let known = &mut municipalities[m as usize];
-                let checks: [(&str, Option<String>, &mut Option<String>); 3] = [
-                    ("municipality_name", name, &mut known.name),
-                    ("size_class", size_class, &mut known.size_class),
-                    ("province", province, &mut known.province),
-                ];
-                for (column, new, old) in checks {
-                    match (new, old.as_ref()) {
-                        (Some(new), Some(prev)) if &new != prev => sink.at(
-                            ProblemKind::InconsistentMunicipality,
-                            row,
-                            Some(column),
-                            Some(new),
-                            format!("municipality '{muni}' has '{prev}' on an earlier row"),
-                        )?,
-                        (Some(new), None) => *old = Some(new),
-                        _ => {}
-                    }
-                }
-                match (inhabitants, known.inhabitants) {
-                    (Some(new), Some(prev)) if new != prev => sink.at(
-                        ProblemKind::InconsistentMunicipality,
-                        row,
-                        Some("inhabitants"),
-                        Some(new.to_string()),
-                        format!("municipality '{muni}' has {prev} inhabitants on an earlier row"),
-                    )?,
-                    (Some(new), None) => known.inhabitants = Some(new),
-                    _ => {}
-                }
-                m
-            }
-            None => {
-                let m = municipalities.len() as u32;
-                municipalities.push(Municipality {
-                    id: muni.clone(),
-                    name,
-                    inhabitants,
-                    size_class,
-                    province,
-                });
-                muni_index.insert(muni, m);
-                m
-            }
+    /// A role or province: matched to the instrument's levels, or kept as written when the
+    /// instrument lists none.
+    fn level(
+        &self,
+        column: &str,
+        col: Option<usize>,
+        levels: &[Level],
+        sink: &mut Sink<'_>,
+    ) -> Step<Option<String>> {
+        let Some(t) = self.text(col, column, sink)? else {
+            return Ok(None);
         };
+        if levels.is_empty() {
+            return Ok(Some(t));
+        }
+        match find(levels, &t) {
+            Some(i) => Ok(Some(levels[i].id.clone())),
+            None => {
+                sink.at(
+                    ProblemKind::InvalidAttribute,
+                    self.row,
+                    Some(column),
+                    Some(t),
+                    format!("unknown {column}; expected one of {}", level_ids(levels)),
+                )?;
+                Ok(None)
+            }
+        }
+    }
 
-        // Answers.
-        for (j, &pos) in code_columns.iter().enumerate() {
-            row_codes[j] = NO_ANSWER;
-            let Some(input) = input_of[pos] else { continue };
-            let cell = &table.columns[input][r];
+    /// The municipality's index in the store: a new one, or a known one whose attributes this
+    /// row must agree with.
+    fn place(
+        &self,
+        muni: String,
+        attrs: RowAttributes,
+        store: &mut Store,
+        sink: &mut Sink<'_>,
+    ) -> Step<u32> {
+        let Some(&m) = store.muni_index.get(&muni) else {
+            let Ok(m) = u32::try_from(store.municipalities.len()) else {
+                sink.at(
+                    ProblemKind::LimitExceeded,
+                    self.row,
+                    Some("municipality"),
+                    Some(muni),
+                    "more municipalities than fit in 32 bits".into(),
+                )?;
+                return Err(Stop);
+            };
+            store.municipalities.push(Municipality {
+                id: muni.clone(),
+                name: attrs.name,
+                inhabitants: attrs.inhabitants,
+                size_class: attrs.size_class,
+                province: attrs.province,
+            });
+            store.muni_index.insert(muni, m);
+            return Ok(m);
+        };
+        let Some(known) = store.municipalities.get_mut(m as usize) else {
+            return Ok(m);
+        };
+        let checks: [(&str, Option<String>, &mut Option<String>); 3] = [
+            ("municipality_name", attrs.name, &mut known.name),
+            ("size_class", attrs.size_class, &mut known.size_class),
+            ("province", attrs.province, &mut known.province),
+        ];
+        for (column, new, old) in checks {
+            match (new, old.as_ref()) {
+                (Some(new), Some(prev)) if &new != prev => sink.at(
+                    ProblemKind::InconsistentMunicipality,
+                    self.row,
+                    Some(column),
+                    Some(new),
+                    format!(
+                        "municipality '{}' has '{}' on an earlier row",
+                        echo(&muni),
+                        echo(prev)
+                    ),
+                )?,
+                (Some(new), None) => *old = Some(new),
+                _ => {}
+            }
+        }
+        match (attrs.inhabitants, known.inhabitants) {
+            (Some(new), Some(prev)) if new != prev => sink.at(
+                ProblemKind::InconsistentMunicipality,
+                self.row,
+                Some("inhabitants"),
+                Some(new.to_string()),
+                format!(
+                    "municipality '{}' has {prev} inhabitants on an earlier row",
+                    echo(&muni)
+                ),
+            )?,
+            (Some(new), None) => known.inhabitants = Some(new),
+            _ => {}
+        }
+        Ok(m)
+    }
+
+    /// Fills `store.row_codes` with the row's answers.
+    fn answers(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
+        let cols = self.instrument.columns();
+        let layout = self.layout;
+        for (j, &pos) in layout.code_columns.iter().enumerate() {
+            store.row_codes[j] = NO_ANSWER;
+            let Some(input) = layout.input_of[pos] else {
+                continue;
+            };
+            let cell = self.cell(input);
             if cell.is_empty() {
                 continue;
             }
             let col = &cols[pos];
-            let parsed = match col_scales[j] {
+            let parsed = match layout.col_scales[j] {
                 None => parse_flag(cell),
-                Some(scale) => cell.as_text().and_then(|t| scale.parse_cell(&t)),
+                Some(scale) => match text_of(cell, self.row, &col.name, sink)? {
+                    Some(t) => scale.parse_cell(&t),
+                    None => continue, // a boolean, reported
+                },
             };
             match parsed {
-                Some(code) => row_codes[j] = code,
-                None => {
-                    let expected = match col_scales[j] {
-                        None => "0 or 1 (option not picked / picked)".to_string(),
-                        Some(scale) => {
-                            let all: Vec<String> = scale
-                                .categories()
-                                .iter()
-                                .map(|c| format!("{} = {}", c.code, c.label_nl))
-                                .chain(
-                                    scale
-                                        .missing()
-                                        .iter()
-                                        .map(|m| format!("{} = {}", m.code, m.label_nl)),
-                                )
-                                .collect();
-                            format!(
-                                "a code or label of scale '{}': {}",
-                                scale.id(),
-                                all.join(", ")
-                            )
-                        }
-                    };
-                    sink.at(
-                        ProblemKind::InvalidCode,
-                        row,
-                        Some(&col.name),
-                        cell.as_text().map(String::from),
-                        format!("not a valid answer; expected {expected}"),
-                    )?;
-                }
+                Some(code) => store.row_codes[j] = code,
+                None => sink.at(
+                    ProblemKind::InvalidCode,
+                    self.row,
+                    Some(&col.name),
+                    cell.as_text().map(String::from),
+                    format!(
+                        "not a valid answer; expected {}",
+                        expected_answer(layout.col_scales[j])
+                    ),
+                )?,
             }
         }
-        for (qi, max, members) in &limits {
+        Ok(())
+    }
+
+    /// Empties a multi-select question's picks when the row picked more than it allows.
+    fn check_picks(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
+        let cols = self.instrument.columns();
+        for (qi, max, members) in &self.layout.pick_limits {
             let picked: Vec<&str> = members
                 .iter()
-                .filter(|&&j| row_codes[j] == 1)
-                .map(|&j| cols[code_columns[j]].name.as_str())
+                .filter(|&&j| store.row_codes[j] == 1)
+                .map(|&j| cols[self.layout.code_columns[j]].name.as_str())
                 .collect();
-            if picked.len() > *max as usize {
-                let q = &instrument.questions()[*qi];
+            if u32::try_from(picked.len()).map_or(true, |n| n > *max) {
+                let q = &self.instrument.questions()[*qi];
                 sink.at(
                     ProblemKind::TooManyPicks,
-                    row,
+                    self.row,
                     Some(&q.id),
                     Some(picked.join(", ")),
                     format!(
-                        "{} options picked but question '{}' allows at most {max}; the row's picks for it are left empty",
+                        "{} options picked but question '{}' allows at most {max}; the row's \
+                         picks for it are left empty",
                         picked.len(),
                         q.id
                     ),
                 )?;
                 for &j in members {
-                    row_codes[j] = NO_ANSWER;
+                    store.row_codes[j] = NO_ANSWER;
                 }
             }
         }
-        for (j, code) in row_codes.iter().enumerate() {
-            codes[j].push(*code);
-        }
-        for (t, &pos) in text_positions.iter().enumerate() {
-            texts[t].push(
-                input_of[pos].and_then(|input| table.columns[input][r].as_text().map(String::from)),
-            );
-        }
-        id_rows.insert(id.clone(), table.rows[r]);
-        ids.push(id);
-        muni_of.push(m);
-        roles.push(role);
+        Ok(())
     }
 
-    let kept = ids.len();
-    let flat: Vec<Code> = codes.into_iter().flatten().collect();
-    let matrix = Array2::from_shape_vec((kept, code_columns.len()).f(), flat)
-        .expect("one value per respondent and column");
+    fn texts(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
+        let cols = self.instrument.columns();
+        for (t, &pos) in self.layout.text_positions.iter().enumerate() {
+            let value = match self.layout.input_of[pos] {
+                Some(input) => {
+                    let cell = self.cell(input);
+                    // Open text is kept as written, surrounding spaces included.
+                    let given = text_of(cell, self.row, &cols[pos].name, sink)?.is_some();
+                    given.then(|| cell.as_text().map(String::from)).flatten()
+                }
+                None => None,
+            };
+            store.texts[t].push(value);
+        }
+        Ok(())
+    }
+
+    fn read(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
+        let Some(id) = self.respondent_id(store, sink)? else {
+            return Ok(());
+        };
+        let Some(muni) = self.municipality_id(&id, sink)? else {
+            return Ok(());
+        };
+        let attrs = self.attributes(sink)?;
+        let role = attrs.role.clone();
+        let m = self.place(muni, attrs, store, sink)?;
+        self.answers(store, sink)?;
+        self.check_picks(store, sink)?;
+        for (column, code) in store.codes.iter_mut().zip(&store.row_codes) {
+            column.push(*code);
+        }
+        self.texts(store, sink)?;
+        store.id_rows.insert(id.clone(), self.table.row(self.r));
+        store.ids.push(id);
+        store.muni_of.push(m);
+        store.roles.push(role);
+        Ok(())
+    }
+}
+
+/// What a coded column accepts, for the message on an invalid answer.
+fn expected_answer(scale: Option<&Scale>) -> String {
+    let Some(scale) = scale else {
+        return "0 or 1 (option not picked / picked)".to_string();
+    };
+    let all: Vec<String> = scale
+        .categories()
+        .iter()
+        .map(|c| format!("{} = {}", c.code, c.label_nl))
+        .chain(
+            scale
+                .missing()
+                .iter()
+                .map(|m| format!("{} = {}", m.code, m.label_nl)),
+        )
+        .collect();
+    format!(
+        "a code or label of scale '{}': {}",
+        scale.id(),
+        all.join(", ")
+    )
+}
+
+fn run(table: &RawTable, instrument: &Instrument, sink: &mut Sink<'_>) -> Step<Responses> {
+    for p in table.problems() {
+        sink.push(p.clone())?;
+    }
+    let layout = Layout::new(table, instrument, sink)?;
+    let mut store = Store::new(table.len(), &layout);
+    for r in 0..table.len() {
+        let reader = RowReader {
+            table,
+            instrument,
+            layout: &layout,
+            r,
+            row: Some(table.row(r)),
+        };
+        reader.read(&mut store, sink)?;
+    }
+    let kept = store.ids.len();
+    let flat: Vec<Code> = store.codes.into_iter().flatten().collect();
+    let Ok(matrix) = Array2::from_shape_vec((kept, layout.code_columns.len()).f(), flat) else {
+        // Every kept row pushed one code per column, so the shape always fits.
+        return Err(Stop);
+    };
     Ok(Responses {
-        respondent_ids: ids,
-        municipality: muni_of,
-        municipalities,
-        roles,
-        code_columns,
+        respondent_ids: store.ids,
+        municipality: store.muni_of,
+        municipalities: store.municipalities,
+        roles: store.roles,
+        asked: layout.asked(),
+        code_columns: layout.code_columns,
         codes: matrix,
-        asked,
-        text: text_positions.into_iter().zip(texts).collect(),
+        text: layout.text_positions.into_iter().zip(store.texts).collect(),
     })
 }
