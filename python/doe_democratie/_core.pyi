@@ -42,6 +42,8 @@ _ProblemKind = Literal[
     "inconsistent_municipality",
     "encoding",
     "malformed",
+    "wrong_type",
+    "limit_exceeded",
 ]
 
 class _Item(TypedDict):
@@ -250,10 +252,19 @@ class Survey:
         *,
         strict: bool = True,
         delimiter: str | None = None,
+        max_input_bytes: int | None = None,
+        max_field_bytes: int | None = None,
+        max_columns: int | None = None,
     ) -> Survey: ...
     @staticmethod
     def from_json(
-        path: _StrPath, instrument: Instrument | None = None, *, strict: bool = True
+        path: _StrPath,
+        instrument: Instrument | None = None,
+        *,
+        strict: bool = True,
+        max_input_bytes: int | None = None,
+        max_field_bytes: int | None = None,
+        max_columns: int | None = None,
     ) -> Survey: ...
     @staticmethod
     def from_records(
@@ -261,6 +272,8 @@ class Survey:
         instrument: Instrument | None = None,
         *,
         strict: bool = True,
+        max_field_bytes: int | None = None,
+        max_columns: int | None = None,
     ) -> Survey: ...
     @staticmethod
     def from_dict(

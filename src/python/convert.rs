@@ -7,13 +7,12 @@
 //! Numpy arrays of bool, integer and float dtype are read directly from their buffer without
 //! building Python objects; other dtypes (object, string, datetime …) go through `.tolist()`.
 
-use indexmap::IndexMap;
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
-use crate::data::{Cell, Problem, ProblemKind, RawTable};
+use crate::data::{Cell, Limits, RawTable, RecordsBuilder};
 
 /// Whether numpy has been imported. If it has not, no value can be a numpy array, and asking
 /// rust-numpy would import it (and panic if it is not installed).
@@ -62,6 +61,10 @@ fn cell_inner(value: &Bound<'_, PyAny>, unwrap_numpy: bool) -> PyResult<Cell> {
     if module.starts_with("pandas") && matches!(name.as_ref(), "NAType" | "NaTType") {
         return Ok(Cell::Empty);
     }
+    // `numpy.ma.masked`: a masked value is no answer, whatever data sits under the mask.
+    if module.starts_with("numpy.ma") && name == "MaskedConstant" {
+        return Ok(Cell::Empty);
+    }
     if unwrap_numpy && module == "numpy" && value.hasattr("item")? {
         return cell_inner(&value.call_method0("item")?, false);
     }
@@ -103,6 +106,45 @@ fn array_cells(array: &Bound<'_, PyUntypedArray>) -> PyResult<Option<Vec<Cell>>>
     Ok(None)
 }
 
+/// The mask of a numpy masked array (`None` for other values or a mask that masks nothing),
+/// as one bool per value.
+fn mask_of(column: &Bound<'_, PyAny>) -> PyResult<Option<Vec<bool>>> {
+    let ma = column.py().import("numpy.ma")?;
+    if !column.is_instance(&ma.getattr("MaskedArray")?)? {
+        return Ok(None);
+    }
+    let mask = ma.call_method1("getmaskarray", (column,))?;
+    let mask: Vec<bool> = mask
+        .call_method0("ravel")?
+        .call_method0("tolist")?
+        .extract()?;
+    Ok(mask.contains(&true).then_some(mask))
+}
+
+/// The cells of a masked array: its data, with every masked position empty.
+fn masked_cells(name: &str, column: &Bound<'_, PyAny>, mask: &[bool]) -> PyResult<Vec<Cell>> {
+    let ndim: usize = column.getattr("ndim")?.extract()?;
+    if ndim != 1 {
+        return Err(PyTypeError::new_err(format!(
+            "column '{name}' must be one-dimensional; got a masked array with {ndim} dimensions"
+        )));
+    }
+    let data = column.getattr("data")?;
+    let mut cells = match data.cast::<PyUntypedArray>() {
+        Ok(array) => match array_cells(array)? {
+            Some(cells) => cells,
+            None => list_cells(&data.call_method0("tolist")?)?,
+        },
+        Err(_) => list_cells(&data.call_method0("tolist")?)?,
+    };
+    for (cell, &masked) in cells.iter_mut().zip(mask) {
+        if masked {
+            *cell = Cell::Empty;
+        }
+    }
+    Ok(cells)
+}
+
 fn list_cells(list: &Bound<'_, PyAny>) -> PyResult<Vec<Cell>> {
     list.try_iter()?.map(|v| cell(&v?)).collect()
 }
@@ -128,6 +170,9 @@ pub(crate) fn column_cells(name: &str, column: &Bound<'_, PyAny>) -> PyResult<Ve
             None
         };
         if let Some(array) = array {
+            if let Some(mask) = mask_of(column)? {
+                return masked_cells(name, column, &mask);
+            }
             if array.ndim() != 1 {
                 return Err(PyTypeError::new_err(format!(
                     "column '{name}' must be one-dimensional; got an array of shape {:?}",
@@ -207,54 +252,40 @@ pub(crate) fn table_from_dataframe(source: &str, df: &Bound<'_, PyAny>) -> PyRes
 }
 
 /// A sequence of records (mappings of column name → value). Records that are not mappings are
-/// reported as malformed and left out, like non-object records in a JSON file.
-pub(crate) fn table_from_records(source: &str, records: &Bound<'_, PyAny>) -> PyResult<RawTable> {
+/// reported as malformed and left out, like non-object records in a JSON file; a key given twice
+/// in one record (possible in a custom mapping) is refused like a duplicate column. Memory follows
+/// the values given: a key that few records carry is stored sparsely.
+pub(crate) fn table_from_records(
+    source: &str,
+    records: &Bound<'_, PyAny>,
+    limits: Limits,
+) -> PyResult<RawTable> {
     if records.is_instance_of::<PyString>() || records.is_instance_of::<PyDict>() {
         return Err(PyTypeError::new_err(
             "expected a list of records (one dict per respondent)",
         ));
     }
-    let records: Vec<Bound<'_, PyAny>> = records
-        .try_iter()
-        .map_err(|_| PyTypeError::new_err("expected a list of records (one dict per respondent)"))?
-        .collect::<PyResult<_>>()?;
-    let n = records.len();
-    let mut names: IndexMap<String, Vec<Cell>> = IndexMap::new();
-    let mut rows = Vec::with_capacity(n);
-    let mut problems = Vec::new();
-    let mut kept = 0usize;
-    for (r, record) in records.iter().enumerate() {
-        let Ok(items) = record.call_method0("items") else {
-            problems.push(Problem {
-                kind: ProblemKind::Malformed,
-                file: source.to_string(),
-                row: Some(r + 1),
-                column: None,
-                value: Some(record.repr()?.to_cow()?.into_owned()),
-                message: "a record must be a mapping (dict) of column name to value".into(),
-            });
-            continue;
-        };
-        for item in items.try_iter()? {
-            let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
-            let col = names
-                .entry(label(&key)?)
-                .or_insert_with(|| vec![Cell::Empty; kept]);
-            // A key repeated within one record (possible in a custom mapping): the last wins.
-            col.truncate(kept);
-            col.push(cell(&value)?);
+    let records = records.try_iter().map_err(|_| {
+        PyTypeError::new_err("expected a list of records (one dict per respondent)")
+    })?;
+    let mut builder = RecordsBuilder::new(source, limits);
+    for (r, record) in records.enumerate() {
+        let record = record?;
+        builder.begin(r + 1);
+        match record.call_method0("items") {
+            Ok(items) => {
+                for item in items.try_iter()? {
+                    let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+                    builder.push(&label(&key)?, cell(&value)?)?;
+                }
+            }
+            Err(_) => builder.skip(
+                None,
+                Some(&record.repr()?.to_cow()?),
+                "a record must be a mapping (dict) of column name to value",
+            ),
         }
-        kept += 1;
-        for col in names.values_mut() {
-            col.resize(kept, Cell::Empty);
-        }
-        rows.push(r + 1);
+        builder.end();
     }
-    Ok(RawTable {
-        source: source.to_string(),
-        names: names.keys().cloned().collect(),
-        columns: names.into_values().collect(),
-        rows,
-        problems,
-    })
+    Ok(builder.finish())
 }

@@ -11,7 +11,7 @@ use super::options;
 use super::problem::PyProblem;
 use super::table::PyTable;
 use crate::consolidate::{self, Disagreement, WeightedColumn};
-use crate::data::RawTable;
+use crate::data::{Limits, RawTable};
 use crate::{Error, Instrument, ReadOptions, Rules, Survey};
 
 /// Rows shown by `_repr_html_` before it says how many more there are.
@@ -30,7 +30,21 @@ pub struct PySurvey {
     pub(crate) inner: Survey,
 }
 
-fn options(strict: bool, delimiter: Option<&str>) -> Result<ReadOptions, Error> {
+/// Reading limits: the defaults, with any given keyword replacing its default.
+fn limits(
+    max_input_bytes: Option<u64>,
+    max_field_bytes: Option<usize>,
+    max_columns: Option<usize>,
+) -> Limits {
+    let d = Limits::default();
+    Limits {
+        max_input_bytes: max_input_bytes.unwrap_or(d.max_input_bytes),
+        max_field_bytes: max_field_bytes.unwrap_or(d.max_field_bytes),
+        max_columns: max_columns.unwrap_or(d.max_columns),
+    }
+}
+
+fn options(strict: bool, delimiter: Option<&str>, limits: Limits) -> Result<ReadOptions, Error> {
     let delimiter = match delimiter {
         None => None,
         Some(d) => match d.as_bytes() {
@@ -45,7 +59,11 @@ fn options(strict: bool, delimiter: Option<&str>) -> Result<ReadOptions, Error> 
             }
         },
     };
-    Ok(ReadOptions { strict, delimiter })
+    Ok(ReadOptions {
+        strict,
+        delimiter,
+        limits,
+    })
 }
 
 fn instrument_of<'a>(instrument: &'a Option<Bound<'_, PyInstrument>>) -> &'a Instrument {
@@ -60,7 +78,7 @@ fn validate(
     strict: bool,
 ) -> PyResult<PySurvey> {
     let instrument = instrument_of(&instrument);
-    let opts = options(strict, None)?;
+    let opts = options(strict, None, Limits::default())?;
     let inner = py.detach(|| Survey::from_table(table, instrument, &opts))?;
     Ok(PySurvey { inner })
 }
@@ -105,16 +123,22 @@ impl PySurvey {
     /// column per item named ``<question>.<item>``. Comma or semicolon delimited (``delimiter=None``
     /// picks from the header), UTF-8 with or without BOM.
     #[staticmethod]
-    #[pyo3(signature = (path, instrument=None, *, strict=true, delimiter=None))]
+    #[pyo3(signature = (path, instrument=None, *, strict=true, delimiter=None,
+        max_input_bytes=None, max_field_bytes=None, max_columns=None))]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_csv(
         py: Python<'_>,
         path: PathBuf,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
         delimiter: Option<&str>,
+        max_input_bytes: Option<u64>,
+        max_field_bytes: Option<usize>,
+        max_columns: Option<usize>,
     ) -> PyResult<Self> {
         let instrument = instrument_of(&instrument);
-        let opts = options(strict, delimiter)?;
+        let limits = limits(max_input_bytes, max_field_bytes, max_columns);
+        let opts = options(strict, delimiter, limits)?;
         let inner = py.detach(|| Survey::read_csv_path(&path, instrument, &opts))?;
         Ok(PySurvey { inner })
     }
@@ -122,15 +146,20 @@ impl PySurvey {
     /// Reads a JSON file holding a list of records, one object per respondent with the same keys
     /// as the CSV columns.
     #[staticmethod]
-    #[pyo3(signature = (path, instrument=None, *, strict=true))]
+    #[pyo3(signature = (path, instrument=None, *, strict=true,
+        max_input_bytes=None, max_field_bytes=None, max_columns=None))]
     fn from_json(
         py: Python<'_>,
         path: PathBuf,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        max_input_bytes: Option<u64>,
+        max_field_bytes: Option<usize>,
+        max_columns: Option<usize>,
     ) -> PyResult<Self> {
         let instrument = instrument_of(&instrument);
-        let opts = options(strict, None)?;
+        let limits = limits(max_input_bytes, max_field_bytes, max_columns);
+        let opts = options(strict, None, limits)?;
         let inner = py.detach(|| Survey::read_json_path(&path, instrument, &opts))?;
         Ok(PySurvey { inner })
     }
@@ -138,16 +167,20 @@ impl PySurvey {
     /// Validates a list of records (dicts mapping column name to value), one per respondent.
     /// Rows in problems are 1-based record numbers; the file is ``'<records>'``.
     #[staticmethod]
-    #[pyo3(signature = (records, instrument=None, *, strict=true))]
+    #[pyo3(signature = (records, instrument=None, *, strict=true, max_field_bytes=None,
+        max_columns=None))]
     fn from_records(
         py: Python<'_>,
         records: &Bound<'_, PyAny>,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        max_field_bytes: Option<usize>,
+        max_columns: Option<usize>,
     ) -> PyResult<Self> {
+        let limits = limits(None, max_field_bytes, max_columns);
         validate(
             py,
-            convert::table_from_records("<records>", records)?,
+            convert::table_from_records("<records>", records, limits)?,
             instrument,
             strict,
         )
