@@ -238,24 +238,27 @@ impl Survey {
             .columns()
             .iter()
             .enumerate()
-            .map(|(pos, col)| {
-                let q = &questions[col.question];
-                let item = col.item.map(|i| q.items()[i].id.clone());
+            .filter_map(|(pos, col)| {
+                // A validated instrument's columns always name an existing question and item.
+                let (_, q) = questions.get_index(col.question)?;
+                let item = col
+                    .item
+                    .and_then(|i| q.items().get(i))
+                    .map(|i| i.id.clone());
                 let asked = self.responses.is_asked(pos);
                 let (mut answered, mut dont_know, mut picked) = (0, 0, None);
-                match col.kind {
-                    ColumnKind::Text => {
+                match (col.kind, self.responses.codes(pos)) {
+                    (ColumnKind::Text, _) => {
                         let cells = self.responses.text(pos).unwrap_or_default();
                         answered = cells.iter().filter(|c| c.is_some()).count();
                     }
-                    ColumnKind::Flag => {
-                        let codes = self.responses.codes(pos).expect("flag column");
+                    (ColumnKind::Flag, Some(codes)) => {
                         answered = codes.iter().filter(|&&c| c != NO_ANSWER).count();
                         picked = Some(codes.iter().filter(|&&c| c == 1).count());
                     }
-                    ColumnKind::Coded => {
-                        let scale = self.instrument.scale_of(q).expect("validated instrument");
-                        for &c in self.responses.codes(pos).expect("coded column") {
+                    (ColumnKind::Coded, Some(codes)) => {
+                        let scale = self.instrument.scale_of(q)?;
+                        for &c in codes {
                             if c == NO_ANSWER {
                                 continue;
                             }
@@ -266,8 +269,9 @@ impl Survey {
                             }
                         }
                     }
+                    (_, None) => return None,
                 }
-                ItemSummary {
+                Some(ItemSummary {
                     column: col.name.clone(),
                     question: q.id.clone(),
                     item,
@@ -276,7 +280,7 @@ impl Survey {
                     dont_know,
                     missing: n - answered - dont_know,
                     picked,
-                }
+                })
             })
             .collect()
     }

@@ -1,6 +1,8 @@
 //! Respondent data: readers (CSV, JSON records, in-memory columns) and a columnar store validated
 //! against an [`Instrument`](crate::Instrument).
 
+#![warn(clippy::indexing_slicing)]
+
 mod problem;
 mod raw;
 mod responses;

@@ -471,7 +471,7 @@ pub(crate) fn decode_utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, 
         return Err(fatal(
             source,
             ProblemKind::Encoding,
-            Some(1 + line_breaks(&bytes[..at])),
+            Some(1 + line_breaks(bytes.get(..at).unwrap_or_default())),
             Some("0x00"),
             format!("the file holds a NUL byte at offset {at}: it is binary, not text"),
         ));
@@ -482,7 +482,7 @@ pub(crate) fn decode_utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, 
         fatal(
             source,
             ProblemKind::Encoding,
-            Some(1 + line_breaks(&bytes[..at])),
+            Some(1 + line_breaks(bytes.get(..at).unwrap_or_default())),
             Some(&format!("0x{byte:02X}")),
             format!(
                 "the file is not UTF-8 (byte 0x{byte:02X} at offset {at}); {}",
@@ -501,7 +501,7 @@ fn utf16_endianness(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\xfe\xff") {
         return Some("big");
     }
-    let head = &bytes[..bytes.len().min(512) & !1];
+    let head = bytes.get(..bytes.len().min(512) & !1).unwrap_or_default();
     if head.len() < 4 {
         return None;
     }

@@ -115,12 +115,15 @@ impl Responses {
         if self.code_columns != expected || self.codes.ncols() != expected.len() {
             return Err("coded columns do not match the instrument".into());
         }
-        for (j, &pos) in self.code_columns.iter().enumerate() {
-            let col = &cols[pos];
-            let q = &instrument.questions()[col.question];
+        let coded = cols.iter().filter(|c| c.kind != ColumnKind::Text);
+        for (j, col) in coded.enumerate() {
+            let scale = instrument
+                .questions()
+                .get_index(col.question)
+                .and_then(|(_, q)| instrument.scale_of(q));
             let valid = |c: Code| match col.kind {
                 ColumnKind::Flag => c <= 1,
-                _ => instrument.scale_of(q).is_some_and(|s| s.is_valid(c)),
+                _ => scale.is_some_and(|s| s.is_valid(c)),
             };
             if let Some(bad) = self
                 .codes

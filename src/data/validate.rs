@@ -105,7 +105,10 @@ fn suggest_column(name: &str, instrument: &Instrument) -> String {
     if let Some(pos) = instrument.column_position(&lower) {
         return format!(
             "column names are lower case: did you mean '{}'?",
-            instrument.columns()[pos].name
+            instrument
+                .columns()
+                .get(pos)
+                .map_or(name, |c| c.name.as_str())
         );
     }
     let (q, item) = match lower.split_once('.') {
@@ -137,6 +140,10 @@ fn level_ids(levels: &[Level]) -> String {
         .map(|l| l.id.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn level_id(levels: &[Level], i: usize) -> &str {
+    levels.get(i).map_or("", |l| l.id.as_str())
 }
 
 fn find(levels: &[Level], text: &str) -> Option<usize> {
@@ -294,6 +301,25 @@ fn text_of<'t>(
     })
 }
 
+/// A coded or flag column of the instrument and where the input has it.
+struct CodedColumn<'i> {
+    /// Instrument column position.
+    pos: usize,
+    name: &'i str,
+    question: usize,
+    /// Input column index; `None` when the input lacks the column (not asked).
+    input: Option<usize>,
+    /// The scale (`None` for a 0/1 flag), looked up once.
+    scale: Option<&'i Scale>,
+}
+
+/// An open-text column of the instrument and where the input has it.
+struct TextColumn<'i> {
+    pos: usize,
+    name: &'i str,
+    input: Option<usize>,
+}
+
 /// Where each part of the instrument sits in the input, worked out once from the header.
 struct Layout<'i> {
     id_col: usize,
@@ -303,16 +329,14 @@ struct Layout<'i> {
     inh_col: Option<usize>,
     size_col: Option<usize>,
     prov_col: Option<usize>,
-    /// Instrument column position → input column index.
-    input_of: Vec<Option<usize>>,
-    /// Instrument positions of the coded and flag columns (matrix order).
-    code_columns: Vec<usize>,
-    /// Instrument positions of the open-text columns.
-    text_positions: Vec<usize>,
-    /// The scale of each matrix column (`None` for a 0/1 flag), looked up once.
-    col_scales: Vec<Option<&'i Scale>>,
-    /// Multi-select questions with a pick limit: (question index, max, matrix columns).
-    pick_limits: Vec<(usize, u32, Vec<usize>)>,
+    /// Per instrument column: present in the input?
+    asked: Vec<bool>,
+    /// The coded and flag columns, in matrix order.
+    coded: Vec<CodedColumn<'i>>,
+    /// The open-text columns.
+    texts: Vec<TextColumn<'i>>,
+    /// Multi-select questions with a pick limit: (question id, max, indices into `coded`).
+    pick_limits: Vec<(&'i str, u32, Vec<usize>)>,
     /// Size classes as levels, so they are matched like roles and provinces.
     classes: Vec<Level>,
 }
@@ -391,30 +415,33 @@ impl<'i> Layout<'i> {
         let (Some(id_col), Some(muni_col)) = (id_col, muni_col) else {
             return Err(Stop);
         };
-        let cols = instrument.columns();
-        let mut input_of: Vec<Option<usize>> = vec![None; cols.len()];
+        let mut input_of: HashMap<usize, usize> = HashMap::new();
         for (j, t) in targets.iter().enumerate() {
             if let Target::Column(pos) = t {
-                if let Some(slot) = input_of.get_mut(*pos) {
-                    *slot = Some(j);
-                }
+                input_of.insert(*pos, j);
             }
         }
-        let positions = |text: bool| -> Vec<usize> {
-            cols.iter()
-                .enumerate()
-                .filter(|(_, c)| (c.kind == ColumnKind::Text) == text)
-                .map(|(i, _)| i)
-                .collect()
-        };
-        let code_columns = positions(false);
-        let col_scales = code_columns
-            .iter()
-            .map(|&pos| match cols[pos].kind {
-                ColumnKind::Flag => None,
-                _ => instrument.scale_of(&instrument.questions()[cols[pos].question]),
-            })
-            .collect();
+        let (mut coded, mut texts) = (Vec::new(), Vec::new());
+        for (pos, col) in instrument.columns().iter().enumerate() {
+            let input = input_of.get(&pos).copied();
+            let name = col.name.as_str();
+            match col.kind {
+                ColumnKind::Text => texts.push(TextColumn { pos, name, input }),
+                kind => coded.push(CodedColumn {
+                    pos,
+                    name,
+                    question: col.question,
+                    input,
+                    scale: match kind {
+                        ColumnKind::Flag => None,
+                        _ => instrument
+                            .questions()
+                            .get_index(col.question)
+                            .and_then(|(_, q)| instrument.scale_of(q)),
+                    },
+                }),
+            }
+        }
         Ok(Layout {
             id_col,
             muni_col,
@@ -423,11 +450,12 @@ impl<'i> Layout<'i> {
             inh_col: find_target(Target::Inhabitants),
             size_col: find_target(Target::SizeClass),
             prov_col: find_target(Target::Province),
-            pick_limits: pick_limits(instrument, &code_columns),
-            input_of,
-            text_positions: positions(true),
-            col_scales,
-            code_columns,
+            asked: (0..instrument.columns().len())
+                .map(|pos| input_of.contains_key(&pos))
+                .collect(),
+            pick_limits: pick_limits(instrument, &coded),
+            coded,
+            texts,
             classes: instrument
                 .attributes()
                 .size_classes
@@ -440,14 +468,12 @@ impl<'i> Layout<'i> {
                 .collect(),
         })
     }
-
-    fn asked(&self) -> Vec<bool> {
-        self.input_of.iter().map(Option::is_some).collect()
-    }
 }
 
-fn pick_limits(instrument: &Instrument, code_columns: &[usize]) -> Vec<(usize, u32, Vec<usize>)> {
-    let cols = instrument.columns();
+fn pick_limits<'i>(
+    instrument: &'i Instrument,
+    coded: &[CodedColumn<'_>],
+) -> Vec<(&'i str, u32, Vec<usize>)> {
     let mut limits = Vec::new();
     for (qi, q) in instrument.questions().values().enumerate() {
         if let QuestionKind::MultiSelect {
@@ -455,13 +481,13 @@ fn pick_limits(instrument: &Instrument, code_columns: &[usize]) -> Vec<(usize, u
             ..
         } = q.kind
         {
-            let members = code_columns
+            let members = coded
                 .iter()
                 .enumerate()
-                .filter(|(_, &pos)| cols[pos].question == qi)
+                .filter(|(_, c)| c.question == qi)
                 .map(|(j, _)| j)
                 .collect();
-            limits.push((qi, max, members));
+            limits.push((q.id.as_str(), max, members));
         }
     }
     limits
@@ -500,9 +526,9 @@ impl Store {
             municipalities: Vec::new(),
             muni_index: HashMap::new(),
             roles: Vec::with_capacity(n),
-            codes: vec![Vec::with_capacity(n); layout.code_columns.len()],
-            texts: vec![Vec::with_capacity(n); layout.text_positions.len()],
-            row_codes: vec![NO_ANSWER; layout.code_columns.len()],
+            codes: vec![Vec::with_capacity(n); layout.coded.len()],
+            texts: vec![Vec::with_capacity(n); layout.texts.len()],
+            row_codes: vec![NO_ANSWER; layout.coded.len()],
         }
     }
 }
@@ -632,15 +658,15 @@ impl RowReader<'_, '_> {
                         format!(
                             "{} inhabitants fall in size class '{}', not '{}'",
                             inhabitants.unwrap_or_default(),
-                            classes[d].id,
-                            classes[given].id
+                            level_id(classes, d),
+                            level_id(classes, given)
                         ),
                     )?,
                     _ => size_class = Some(given),
                 },
             }
         }
-        Ok(size_class.map(|i| attrs.size_classes[i].id.clone()))
+        Ok(size_class.and_then(|i| attrs.size_classes.get(i).map(|c| c.id.clone())))
     }
 
     /// A role or province: matched to the instrument's levels, or kept as written when the
@@ -659,7 +685,7 @@ impl RowReader<'_, '_> {
             return Ok(Some(t));
         }
         match find(levels, &t) {
-            Some(i) => Ok(Some(levels[i].id.clone())),
+            Some(i) => Ok(Some(level_id(levels, i).to_string())),
             None => {
                 sink.at(
                     ProblemKind::InvalidAttribute,
@@ -747,35 +773,30 @@ impl RowReader<'_, '_> {
 
     /// Fills `store.row_codes` with the row's answers.
     fn answers(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
-        let cols = self.instrument.columns();
-        let layout = self.layout;
-        for (j, &pos) in layout.code_columns.iter().enumerate() {
-            store.row_codes[j] = NO_ANSWER;
-            let Some(input) = layout.input_of[pos] else {
-                continue;
-            };
+        for (col, slot) in self.layout.coded.iter().zip(store.row_codes.iter_mut()) {
+            *slot = NO_ANSWER;
+            let Some(input) = col.input else { continue };
             let cell = self.cell(input);
             if cell.is_empty() {
                 continue;
             }
-            let col = &cols[pos];
-            let parsed = match layout.col_scales[j] {
+            let parsed = match col.scale {
                 None => parse_flag(cell),
-                Some(scale) => match text_of(cell, self.row, &col.name, sink)? {
+                Some(scale) => match text_of(cell, self.row, col.name, sink)? {
                     Some(t) => scale.parse_cell(&t),
                     None => continue, // a boolean, reported
                 },
             };
             match parsed {
-                Some(code) => store.row_codes[j] = code,
+                Some(code) => *slot = code,
                 None => sink.at(
                     ProblemKind::InvalidCode,
                     self.row,
-                    Some(&col.name),
+                    Some(col.name),
                     cell.as_text().map(String::from),
                     format!(
                         "not a valid answer; expected {}",
-                        expected_answer(layout.col_scales[j])
+                        expected_answer(col.scale)
                     ),
                 )?,
             }
@@ -785,29 +806,29 @@ impl RowReader<'_, '_> {
 
     /// Empties a multi-select question's picks when the row picked more than it allows.
     fn check_picks(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
-        let cols = self.instrument.columns();
-        for (qi, max, members) in &self.layout.pick_limits {
+        let coded = &self.layout.coded;
+        for (question, max, members) in &self.layout.pick_limits {
             let picked: Vec<&str> = members
                 .iter()
-                .filter(|&&j| store.row_codes[j] == 1)
-                .map(|&j| cols[self.layout.code_columns[j]].name.as_str())
+                .filter(|&&j| store.row_codes.get(j) == Some(&1))
+                .filter_map(|&j| coded.get(j).map(|c| c.name))
                 .collect();
             if u32::try_from(picked.len()).map_or(true, |n| n > *max) {
-                let q = &self.instrument.questions()[*qi];
                 sink.at(
                     ProblemKind::TooManyPicks,
                     self.row,
-                    Some(&q.id),
+                    Some(question),
                     Some(picked.join(", ")),
                     format!(
-                        "{} options picked but question '{}' allows at most {max}; the row's \
-                         picks for it are left empty",
+                        "{} options picked but question '{question}' allows at most {max}; the \
+                         row's picks for it are left empty",
                         picked.len(),
-                        q.id
                     ),
                 )?;
                 for &j in members {
-                    store.row_codes[j] = NO_ANSWER;
+                    if let Some(code) = store.row_codes.get_mut(j) {
+                        *code = NO_ANSWER;
+                    }
                 }
             }
         }
@@ -815,18 +836,17 @@ impl RowReader<'_, '_> {
     }
 
     fn texts(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
-        let cols = self.instrument.columns();
-        for (t, &pos) in self.layout.text_positions.iter().enumerate() {
-            let value = match self.layout.input_of[pos] {
+        for (col, cells) in self.layout.texts.iter().zip(store.texts.iter_mut()) {
+            let value = match col.input {
                 Some(input) => {
                     let cell = self.cell(input);
                     // Open text is kept as written, surrounding spaces included.
-                    let given = text_of(cell, self.row, &cols[pos].name, sink)?.is_some();
+                    let given = text_of(cell, self.row, col.name, sink)?.is_some();
                     given.then(|| cell.as_text().map(String::from)).flatten()
                 }
                 None => None,
             };
-            store.texts[t].push(value);
+            cells.push(value);
         }
         Ok(())
     }
@@ -896,7 +916,7 @@ fn run(table: &RawTable, instrument: &Instrument, sink: &mut Sink<'_>) -> Step<R
     }
     let kept = store.ids.len();
     let flat: Vec<Code> = store.codes.into_iter().flatten().collect();
-    let Ok(matrix) = Array2::from_shape_vec((kept, layout.code_columns.len()).f(), flat) else {
+    let Ok(matrix) = Array2::from_shape_vec((kept, layout.coded.len()).f(), flat) else {
         // Every kept row pushed one code per column, so the shape always fits.
         return Err(Stop);
     };
@@ -905,9 +925,14 @@ fn run(table: &RawTable, instrument: &Instrument, sink: &mut Sink<'_>) -> Step<R
         municipality: store.muni_of,
         municipalities: store.municipalities,
         roles: store.roles,
-        asked: layout.asked(),
-        code_columns: layout.code_columns,
+        asked: layout.asked,
+        code_columns: layout.coded.iter().map(|c| c.pos).collect(),
         codes: matrix,
-        text: layout.text_positions.into_iter().zip(store.texts).collect(),
+        text: layout
+            .texts
+            .iter()
+            .map(|c| c.pos)
+            .zip(store.texts)
+            .collect(),
     })
 }
