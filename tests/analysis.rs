@@ -232,3 +232,28 @@ fn rung_tag_selects_the_strategies_of_one_ladder_step() {
         ]
     );
 }
+
+/// Defect 2 of issue 6: the group slot was a u16, so the 65,536th group wrapped to slot 0 (`all`):
+/// release builds counted the lt_20k municipalities twice in `all`, debug builds panicked.
+#[test]
+fn more_than_65535_groups_do_not_wrap_into_all() {
+    const N: usize = 65_536;
+    let by = Breakdown {
+        attribute: Attribute::SizeClass,
+        groups: (0..N)
+            .map(|g| (format!("g{g}"), vec!["lt_20k".to_string()]))
+            .collect(),
+    };
+    let options = Options {
+        by: Some(by),
+        ..item("seed_money")
+    };
+    let t = net_shares(&survey(), "strategy_use", "top2", &options).unwrap();
+    assert_eq!(t.rows.len(), N + 1);
+    // all: GM1 0.5 Vaak, GM2 Regelmatig, GM5 Vaak of GM1, GM2, GM4, GM5 (GM3 only weet niet).
+    let all = t.find(Some("seed_money"), "all", "top2").unwrap();
+    assert_eq!((all.count, all.base), (2.5, 4.0));
+    // Every group is lt_20k: GM1 0.5 + GM2 1 of 2, the last one too.
+    let last = t.find(Some("seed_money"), "g65535", "top2").unwrap();
+    assert_eq!((last.count, last.base), (1.5, 2.0));
+}
