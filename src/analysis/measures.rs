@@ -337,7 +337,7 @@ fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<
         question: q,
         items: selected(survey, q, &options.items)?,
         grouping: grouping(survey, q.unit, options.by.as_ref())?,
-        groups: Groups::of(survey),
+        groups: Groups::of(survey)?,
     })
 }
 
