@@ -403,6 +403,48 @@ fn cells_parse_by_code_id_and_label() {
     assert_eq!(inst.scale("support_need_3").unwrap().parse_cell("9"), None);
 }
 
+/// Defect 12 of issue 6: a cell was read as an f64, so text a hair off a whole number was rounded
+/// to a code. Only digits, optionally followed by '.' and zeros, are a code.
+#[test]
+fn only_exactly_whole_numbers_are_codes() {
+    let inst = Instrument::doe_democratie_2013();
+    let f = inst.scale("frequency_4_dk").unwrap();
+    for whole in ["1", "1.0", "1.00", " 1.0 "] {
+        assert_eq!(f.parse_cell(whole), Some(1), "{whole:?}");
+    }
+    for near in [
+        "0.99999999999999999",
+        "1.0000000000000001",
+        "1e0",
+        "1E0",
+        "+1",
+        "1.",
+        ".1e1",
+        "1.5",
+        "-0",
+        "0x1",
+        "inf",
+    ] {
+        assert_eq!(f.parse_cell(near), None, "{near:?}");
+    }
+    // The same rule for the 0/1 flags of a multi-select question.
+    let csv = |flag: &str| {
+        format!("respondent_id,municipality,strategy_most_successful.seed_money\nr1,GM1,{flag}\n")
+    };
+    for ok in ["1", "1.0", "0.00"] {
+        let survey = doe_democratie::Survey::read_csv_str(&csv(ok), &inst, &Default::default());
+        assert!(survey.is_ok(), "{ok:?}: {:?}", survey.err());
+    }
+    for bad in ["0.99999999999999999", "1.0000000000000001", "1e0"] {
+        let err = doe_democratie::Survey::read_csv_str(&csv(bad), &inst, &Default::default())
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Validation(_)) && err.to_string().contains(bad),
+            "{bad:?}: {err}"
+        );
+    }
+}
+
 #[test]
 fn groupings_and_tags_match_the_transcription() {
     let inst = Instrument::doe_democratie_2013();

@@ -304,13 +304,11 @@ impl Scale {
             .unwrap_or(0)
     }
 
-    /// Reads one data cell: a numeric code, a category id, or its Dutch or English label
+    /// Reads one data cell: a numeric code (digits, optionally followed by `.` and zeros, as
+    /// spreadsheets write whole numbers: `3`, `3.0`), a category id, or its Dutch or English label
     /// (case and surrounding space ignored). `None` if it names nothing in this scale.
     pub fn parse_cell(&self, cell: &str) -> Option<Code> {
         let t = cell.trim();
-        if let Ok(code) = t.parse::<Code>() {
-            return self.is_valid(code).then_some(code);
-        }
         if let Some(code) = integral_float(t) {
             return self.is_valid(code).then_some(code);
         }
@@ -327,8 +325,59 @@ impl Scale {
     }
 }
 
-/// `"3.0"` → 3: spreadsheets and pandas write whole codes as floats.
+/// A code written as a whole number: ASCII digits, optionally followed by `.` and one or more
+/// zeros (`"3"`, `"3.0"`, `"3.00"` → 3), as spreadsheets and pandas write whole codes. Decided on
+/// the text, never through an `f64`, which would round `"0.99999999999999999"` to 1; exponents,
+/// signs and any other fraction are not whole numbers. `None` also past the largest code.
 pub(crate) fn integral_float(t: &str) -> Option<Code> {
-    let f: f64 = t.parse().ok()?;
-    (f.fract() == 0.0 && f >= 0.0 && f < f64::from(NO_ANSWER)).then_some(f as Code)
+    let (whole, zeros) = match t.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (t, None),
+    };
+    let digits = |s: &str, ok: fn(&u8) -> bool| !s.is_empty() && s.as_bytes().iter().all(ok);
+    if !digits(whole, u8::is_ascii_digit) || !zeros.is_none_or(|z| digits(z, |b| *b == b'0')) {
+        return None;
+    }
+    whole.parse::<Code>().ok().filter(|&code| code != NO_ANSWER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_with_or_without_zero_fraction() {
+        assert_eq!(integral_float("3"), Some(3));
+        assert_eq!(integral_float("3.0"), Some(3));
+        assert_eq!(integral_float("3.00"), Some(3));
+        assert_eq!(integral_float("0"), Some(0));
+        assert_eq!(integral_float("007"), Some(7));
+        assert_eq!(integral_float("65534"), Some(65534));
+    }
+
+    #[test]
+    fn near_integers_exponents_signs_and_the_empty_code_are_refused() {
+        for t in [
+            "0.99999999999999999",
+            "1.0000000000000001",
+            "1e0",
+            "1.0e0",
+            "+1",
+            "-0",
+            "1.",
+            ".0",
+            "1.01",
+            "1..0",
+            "1.0.0",
+            " 1",
+            "",
+            "65535",
+            "65536",
+            "99999999999999999999",
+            "NaN",
+            "١",
+        ] {
+            assert_eq!(integral_float(t), None, "{t:?}");
+        }
+    }
 }
