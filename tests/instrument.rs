@@ -985,6 +985,74 @@ fn code_reserved_for_empty_cells() {
     assert_invalid(r, "scales[freq].categories[often]", &["65535", "reserved"]);
 }
 
+/// Defect 11 of issue 6: a label or id that is another code's number made a cell such as "2"
+/// ambiguous (the code 2, or the category labelled "2"). Each of the four places is refused, in
+/// code and from a file.
+#[test]
+fn label_or_id_that_is_another_codes_number() {
+    let often_labelled = |id: &str, nl: &str, en: &str| Category {
+        code: 1,
+        id: id.into(),
+        label_nl: nl.into(),
+        label_en: en.into(),
+    };
+    for (often, at, what) in [
+        (often_labelled("often", "2", "Often"), "label_nl", "'2'"),
+        (
+            often_labelled("often", "Vaak", " 2.0 "),
+            "label_en",
+            "' 2.0 '",
+        ),
+        (often_labelled("2", "Vaak", "Often"), "id", "'2'"),
+        // Not a code of the scale at all: a cell "7" would be refused as an invalid code although
+        // the label says it is code 1.
+        (often_labelled("often", "7", "Often"), "label_nl", "'7'"),
+    ] {
+        let r = Scale::new(
+            "freq",
+            "",
+            vec![often.clone(), cat(2, "never", "Nooit")],
+            vec![],
+            vec![],
+        );
+        let cid = &often.id;
+        assert_invalid(
+            r,
+            &format!("scales[freq].categories[{cid}].{at}"),
+            &[what, "code 1"],
+        );
+    }
+    let mut dk = weet_niet(9);
+    dk.label_nl = "1".into();
+    let r = Scale::new("freq", "", vec![cat(1, "often", "Vaak")], vec![dk], vec![]);
+    assert_invalid(
+        r,
+        "scales[freq].missing[dont_know].label_nl",
+        &["'1'", "code 9"],
+    );
+    let mut v = base();
+    v["scales"][0]["categories"][0]["label_nl"] = json!("2");
+    assert_file_refused(
+        &v,
+        "scales[freq].categories[often].label_nl",
+        &["'2'", "code 1"],
+    );
+    let mut v = base();
+    v["scales"][0]["missing"][0]["id"] = json!("1");
+    assert_file_refused(&v, "scales[freq].missing[1].id", &["'1'", "code 9"]);
+    // A label that is the category's own number is no ambiguity.
+    let own = Scale::new(
+        "freq",
+        "",
+        vec![often_labelled("often", "1", "1.0"), cat(2, "2", "Nooit")],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    assert_eq!(own.parse_cell("2"), Some(2));
+    assert_eq!(own.parse_cell("1.0"), Some(1));
+}
+
 #[test]
 fn undefined_scale() {
     let mut v = base();

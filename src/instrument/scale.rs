@@ -130,14 +130,31 @@ impl From<Scale> for ScaleSpec {
     }
 }
 
+/// A cell is read as a number before it is looked up as an id or label, so an id or label that
+/// is a whole number other than its own code would make that cell mean two things.
+fn not_another_number(at: &str, field: &str, key: &str, code: Code) -> Result<()> {
+    match integral_float(key.trim()) {
+        Some(number) if number != code => Err(Error::instrument(
+            format!("{at}.{field}"),
+            format!(
+                "{field} '{key}' is the number {number} but names code {code}: a cell '{}' is \
+                 read as code {number}",
+                key.trim()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn normalise(label: &str) -> String {
     label.trim().to_lowercase()
 }
 
 impl Scale {
     /// Builds a scale and checks it: at least one category; codes and ids unique across categories
-    /// and missing codes (so a missing code cannot also be substantive); non-empty labels; nets that
-    /// name only substantive codes of this scale; no code equal to [`NO_ANSWER`].
+    /// and missing codes (so a missing code cannot also be substantive); non-empty labels; no id or
+    /// label that is a whole number other than its own code (a cell `"2"` must mean one thing);
+    /// nets that name only substantive codes of this scale; no code equal to [`NO_ANSWER`].
     ///
     /// ```
     /// use doe_democratie::instrument::{Category, MissingCode, MissingKind, Net, Scale};
@@ -209,7 +226,8 @@ impl Scale {
             if en.trim().is_empty() {
                 return Err(Error::instrument(&at, "empty English label (label_en)"));
             }
-            for key in [cid.as_str(), nl, en] {
+            for (field, key) in [("id", cid.as_str()), ("label_nl", nl), ("label_en", en)] {
+                not_another_number(&at, field, key, code)?;
                 match lookup.insert(normalise(key), code) {
                     Some(other) if other != code => {
                         return Err(Error::instrument(
