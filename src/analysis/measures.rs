@@ -4,7 +4,7 @@
 //! ([`WeightedColumn`]): weights are summed into a dense `groups × codes` array, so the cost is
 //! linear in the number of answers whatever the breakdown.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -56,7 +56,11 @@ impl std::str::FromStr for Attribute {
 }
 
 /// A breakdown: an attribute, optionally with its levels merged into named groups (the report's
-/// "minder dan 50.000 inwoners" = `lt_20k` + `20k_50k`). Without `groups` every level is a group.
+/// "minder dan 50.000 inwoners" = `lt_20k` + `20k_50k`). Without `groups` every level is a group,
+/// in the instrument's order. Where the instrument lists no levels of the attribute (provinces or
+/// roles left empty, so the data keep the text as written), every distinct value in the data is a
+/// group, sorted by code point (so the order does not depend on the order of the rows); if the
+/// data have no value either, the breakdown is refused ([`Error::InvalidArgument`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breakdown {
     /// The attribute.
@@ -183,6 +187,9 @@ fn breakdown_groups(survey: &Survey, by: &Breakdown) -> Result<IndexMap<String, 
         Attribute::Province => attrs.provinces.iter().map(|l| l.id.clone()).collect(),
         Attribute::Role => attrs.roles.iter().map(|l| l.id.clone()).collect(),
     };
+    if by.groups.is_empty() && levels.is_empty() {
+        return levels_in_data(survey, by.attribute);
+    }
     if by.groups.is_empty() {
         return Ok(levels
             .iter()
@@ -205,6 +212,40 @@ fn breakdown_groups(survey: &Survey, by: &Breakdown) -> Result<IndexMap<String, 
         }
     }
     Ok(by.groups.clone())
+}
+
+/// Every distinct value of `attribute` in the data, sorted (by code point, so the order does not
+/// depend on the order of the rows), each as its own group: without levels in the instrument the
+/// data keep the province or role as written. Neither levels nor values is an error.
+fn levels_in_data(survey: &Survey, attribute: Attribute) -> Result<IndexMap<String, Vec<String>>> {
+    let responses = survey.responses();
+    let found: BTreeSet<&str> = match attribute {
+        Attribute::Role => responses
+            .roles()
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect(),
+        a => responses
+            .municipalities()
+            .iter()
+            .filter_map(|m| attr_of(m, a))
+            .collect(),
+    };
+    if found.is_empty() {
+        return Err(Error::InvalidArgument {
+            name: "by",
+            message: format!(
+                "cannot break down by {0}: the instrument lists no {0} levels and no respondent \
+                 has a {0}",
+                attribute.as_str()
+            ),
+        });
+    }
+    Ok(found
+        .into_iter()
+        .map(|v| (v.to_string(), vec![v.to_string()]))
+        .collect())
 }
 
 /// Level → the slots of the groups it is in, ascending (slot = group position + 1), so that each
