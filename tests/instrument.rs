@@ -89,6 +89,61 @@ fn reading_a_missing_file_is_an_io_error() {
     }
 }
 
+/// Defect 13 of issue 6: a file in another encoding was a bare I/O error ("stream did not contain
+/// valid UTF-8") without position or hint.
+#[test]
+fn a_file_that_is_not_utf8_names_the_byte_and_the_encoding() {
+    // Windows-1252: 'é' is 0xE9 on line 2, curly quotes 0x93/0x94 are C1 bytes.
+    let text = "{\n  \"title_nl\": \"Caf\u{e9} \u{201c}x\u{201d}\"\n}\n";
+    let cp1252: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            '\u{e9}' => 0xE9,
+            '\u{201c}' => 0x93,
+            '\u{201d}' => 0x94,
+            c => u8::try_from(c).unwrap(),
+        })
+        .collect();
+    let path = tmp_path("cp1252.json");
+    std::fs::write(&path, &cp1252).unwrap();
+    let err = Instrument::from_json_path(&path).unwrap_err();
+    let Error::InstrumentFormat {
+        source_name,
+        line,
+        column,
+        message,
+    } = &err
+    else {
+        panic!("expected InstrumentFormat, got {err:?}");
+    };
+    assert_eq!(source_name, &path.display().to_string());
+    // Offset 20 = after "{\n" (2 bytes) and `  "title_nl": "Caf` (18 bytes): line 2, column 19.
+    assert_eq!((*line, *column), (2, 19), "{err}");
+    for words in ["not UTF-8", "0xE9", "offset 20", "Windows-1252"] {
+        assert!(message.contains(words), "'{words}' not in: {message}");
+    }
+    assert!(err.to_string().contains(source_name.as_str()), "{err}");
+
+    // Latin-1 without C1 bytes, and UTF-16 (with and without a byte-order mark).
+    std::fs::write(&path, b"{\"id\": \"caf\xe9\"}").unwrap();
+    let err = Instrument::from_json_path(&path).unwrap_err();
+    assert!(err.to_string().contains("ISO-8859-1"), "{err}");
+    let utf16: Vec<u8> = "{\"id\": 1}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    for bytes in [[&[0xFF, 0xFE][..], &utf16].concat(), utf16.clone()] {
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Instrument::from_json_path(&path).unwrap_err();
+        assert!(
+            matches!(err, Error::InstrumentFormat { line: 1, .. })
+                && err.to_string().contains("UTF-16"),
+            "{err}"
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
 // ---------------------------------------------------------------------------------------------
 // (b) The built-in instrument against the transcription of the report
 // ---------------------------------------------------------------------------------------------
