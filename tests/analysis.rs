@@ -232,3 +232,131 @@ fn rung_tag_selects_the_strategies_of_one_ladder_step() {
         ]
     );
 }
+
+/// Defect 2 of issue 6: the group slot was a u16, so the 65,536th group wrapped to slot 0 (`all`):
+/// release builds counted the lt_20k municipalities twice in `all`, debug builds panicked.
+#[test]
+fn more_than_65535_groups_do_not_wrap_into_all() {
+    const N: usize = 65_536;
+    let by = Breakdown {
+        attribute: Attribute::SizeClass,
+        groups: (0..N)
+            .map(|g| (format!("g{g}"), vec!["lt_20k".to_string()]))
+            .collect(),
+    };
+    let options = Options {
+        by: Some(by),
+        ..item("seed_money")
+    };
+    let t = net_shares(&survey(), "strategy_use", "top2", &options).unwrap();
+    assert_eq!(t.rows.len(), N + 1);
+    // all: GM1 0.5 Vaak, GM2 Regelmatig, GM5 Vaak of GM1, GM2, GM4, GM5 (GM3 only weet niet).
+    let all = t.find(Some("seed_money"), "all", "top2").unwrap();
+    assert_eq!((all.count, all.base), (2.5, 4.0));
+    // Every group is lt_20k: GM1 0.5 + GM2 1 of 2, the last one too.
+    let last = t.find(Some("seed_money"), "g65535", "top2").unwrap();
+    assert_eq!((last.count, last.base), (1.5, 2.0));
+}
+
+/// An instrument without province or role levels: the data keep the text as written.
+const NO_LEVELS: &str = r#"{
+  "format": "doe_democratie.instrument/1",
+  "id": "no_levels",
+  "title_nl": "Zonder niveaus",
+  "title_en": "Without levels",
+  "attributes": { "roles": [], "provinces": [] },
+  "scales": [{
+    "id": "yes_no",
+    "categories": [
+      { "code": 1, "id": "yes", "label_nl": "Ja", "label_en": "Yes" },
+      { "code": 2, "id": "no", "label_nl": "Nee", "label_en": "No" }
+    ]
+  }],
+  "questions": [
+    { "id": "has_policy", "text_nl": "Beleid?", "text_en": "Policy?", "unit": "municipality",
+      "kind": "single_choice", "scale": "yes_no" },
+    { "id": "agrees", "text_nl": "Eens?", "text_en": "Agree?", "unit": "respondent",
+      "kind": "single_choice", "scale": "yes_no" }
+  ]
+}"#;
+
+/// GM1 Zeeland ja; GM2 Fryslân nee; GM3 Zeeland r3 ja + r4 nee → split 0.5 / 0.5.
+const NO_LEVELS_CSV: &str = "respondent_id,municipality,province,role,has_policy,agrees\n\
+r1,GM1,Zeeland,griffier,1,1\n\
+r2,GM2,Fryslân,wethouder,2,1\n\
+r3,GM3,Zeeland,griffier,1,2\n\
+r4,GM3,Zeeland,wethouder,2,2\n";
+
+fn no_levels_survey(csv: &str) -> Survey {
+    let inst = Instrument::from_json(NO_LEVELS).unwrap();
+    Survey::read_csv_str(csv, &inst, &ReadOptions::default()).unwrap()
+}
+
+fn by(attribute: Attribute) -> Options {
+    Options {
+        by: Some(Breakdown::by(attribute)),
+        ..Options::default()
+    }
+}
+
+/// Defect 16 of issue 6: a breakdown by an attribute without levels in the instrument returned
+/// only `all`. It now lists the values found in the data, sorted.
+#[test]
+fn breakdown_without_levels_lists_the_values_in_the_data() {
+    let s = no_levels_survey(NO_LEVELS_CSV);
+    let t = frequencies(&s, "has_policy", &by(Attribute::Province)).unwrap();
+    let groups: Vec<&str> = t
+        .rows
+        .iter()
+        .filter(|r| r.category == "yes")
+        .map(|r| r.group.as_str())
+        .collect();
+    assert_eq!(groups, ["all", "Fryslân", "Zeeland"]);
+    let cell = |group: &str, cat: &str| {
+        let r = t.find(None, group, cat).unwrap();
+        (r.count, r.base)
+    };
+    assert_eq!(cell("all", "yes"), (1.5, 3.0)); // GM1 + GM3 half
+    assert_eq!(cell("all", "no"), (1.5, 3.0)); // GM2 + GM3 half
+    assert_eq!(cell("Fryslân", "yes"), (0.0, 1.0));
+    assert_eq!(cell("Fryslân", "no"), (1.0, 1.0));
+    assert_eq!(cell("Zeeland", "yes"), (1.5, 2.0));
+    assert_eq!(cell("Zeeland", "no"), (0.5, 2.0));
+
+    // Roles, per respondent: griffier r1 ja, r3 nee; wethouder r2 ja, r4 nee.
+    let t = frequencies(&s, "agrees", &by(Attribute::Role)).unwrap();
+    let yes: Vec<(&str, f64, f64)> = t
+        .rows
+        .iter()
+        .filter(|r| r.category == "yes")
+        .map(|r| (r.group.as_str(), r.count, r.base))
+        .collect();
+    assert_eq!(
+        yes,
+        [
+            ("all", 2.0, 4.0),
+            ("griffier", 1.0, 2.0),
+            ("wethouder", 1.0, 2.0)
+        ]
+    );
+}
+
+/// Neither the instrument nor the data give a level: there is nothing to break down by.
+#[test]
+fn breakdown_without_levels_or_values_is_refused() {
+    let csv = "respondent_id,municipality,has_policy\nr1,GM1,1\n";
+    let err = frequencies(
+        &no_levels_survey(csv),
+        "has_policy",
+        &by(Attribute::Province),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            doe_democratie::Error::InvalidArgument { name: "by", .. }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("province"), "{err}");
+}

@@ -626,7 +626,7 @@ fn refused_columns() {
 #[test]
 fn groups_and_consolidate_all() {
     let survey = survey();
-    let groups = Groups::of(&survey);
+    let groups = Groups::of(&survey).unwrap();
     assert_eq!(groups.n_groups(), 10);
     assert_eq!(groups.n_respondents(), 24);
     assert_eq!(groups.members(4), &[7, 8, 9, 10]);
@@ -651,8 +651,13 @@ fn groups_and_consolidate_all() {
         &ReadOptions::default(),
     )
     .unwrap();
-    let err = consolidate_with_groups(&survey, &Groups::of(&other), pos(S), Some(Policy::Split))
-        .unwrap_err();
+    let err = consolidate_with_groups(
+        &survey,
+        &Groups::of(&other).unwrap(),
+        pos(S),
+        Some(Policy::Split),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { name: "groups", .. }));
 
     let all = consolidate_all(&survey, &Rules::default()).unwrap();
@@ -680,7 +685,7 @@ fn groups_and_consolidate_all() {
 
 #[test]
 fn provenance_counts_and_disagreements() {
-    let p = provenance(&survey());
+    let p = provenance(&survey()).unwrap();
     let counts: Vec<(&str, usize)> = p
         .respondents
         .iter()
@@ -742,7 +747,7 @@ fn provenance_counts_and_disagreements() {
         }
     );
     assert_eq!(p.disagreements[9].answers, a(&[("r22", 2), ("r23", 9)]));
-    assert_eq!(disagreements(&survey()), p.disagreements);
+    assert_eq!(disagreements(&survey()).unwrap(), p.disagreements);
     let json = serde_json::to_string(&p).unwrap();
     assert_eq!(serde_json::from_str::<Provenance>(&json).unwrap(), p);
 }
@@ -912,7 +917,7 @@ fn split_weights_of_in_base_entries_sum_to_exactly_one() {
 #[test]
 fn single_answer_policies_match_a_reference_implementation() {
     let survey = generated();
-    let groups = Groups::of(&survey);
+    let groups = Groups::of(&survey).unwrap();
     for (column, categories) in [(F, &[1, 2][..]), (S, &[1, 2, 3, 4][..])] {
         let reference_answers = answers_by_municipality(&survey, column);
         for policy in Policy::ALL.into_iter().filter(|&p| p != Policy::Split) {
@@ -940,8 +945,8 @@ fn single_answer_policies_match_a_reference_implementation() {
 #[test]
 fn generated_provenance_matches_the_groups() {
     let survey = generated();
-    let p = provenance(&survey);
-    let groups = Groups::of(&survey);
+    let p = provenance(&survey).unwrap();
+    let groups = Groups::of(&survey).unwrap();
     assert_eq!(p.respondents.len(), 300);
     for (m, (id, n)) in p.respondents.iter().enumerate() {
         assert_eq!(*n, groups.size(m));

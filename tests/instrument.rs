@@ -89,6 +89,61 @@ fn reading_a_missing_file_is_an_io_error() {
     }
 }
 
+/// Defect 13 of issue 6: a file in another encoding was a bare I/O error ("stream did not contain
+/// valid UTF-8") without position or hint.
+#[test]
+fn a_file_that_is_not_utf8_names_the_byte_and_the_encoding() {
+    // Windows-1252: 'é' is 0xE9 on line 2, curly quotes 0x93/0x94 are C1 bytes.
+    let text = "{\n  \"title_nl\": \"Caf\u{e9} \u{201c}x\u{201d}\"\n}\n";
+    let cp1252: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            '\u{e9}' => 0xE9,
+            '\u{201c}' => 0x93,
+            '\u{201d}' => 0x94,
+            c => u8::try_from(c).unwrap(),
+        })
+        .collect();
+    let path = tmp_path("cp1252.json");
+    std::fs::write(&path, &cp1252).unwrap();
+    let err = Instrument::from_json_path(&path).unwrap_err();
+    let Error::InstrumentFormat {
+        source_name,
+        line,
+        column,
+        message,
+    } = &err
+    else {
+        panic!("expected InstrumentFormat, got {err:?}");
+    };
+    assert_eq!(source_name, &path.display().to_string());
+    // Offset 20 = after "{\n" (2 bytes) and `  "title_nl": "Caf` (18 bytes): line 2, column 19.
+    assert_eq!((*line, *column), (2, 19), "{err}");
+    for words in ["not UTF-8", "0xE9", "offset 20", "Windows-1252"] {
+        assert!(message.contains(words), "'{words}' not in: {message}");
+    }
+    assert!(err.to_string().contains(source_name.as_str()), "{err}");
+
+    // Latin-1 without C1 bytes, and UTF-16 (with and without a byte-order mark).
+    std::fs::write(&path, b"{\"id\": \"caf\xe9\"}").unwrap();
+    let err = Instrument::from_json_path(&path).unwrap_err();
+    assert!(err.to_string().contains("ISO-8859-1"), "{err}");
+    let utf16: Vec<u8> = "{\"id\": 1}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    for bytes in [[&[0xFF, 0xFE][..], &utf16].concat(), utf16.clone()] {
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Instrument::from_json_path(&path).unwrap_err();
+        assert!(
+            matches!(err, Error::InstrumentFormat { line: 1, .. })
+                && err.to_string().contains("UTF-16"),
+            "{err}"
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
 // ---------------------------------------------------------------------------------------------
 // (b) The built-in instrument against the transcription of the report
 // ---------------------------------------------------------------------------------------------
@@ -401,6 +456,48 @@ fn cells_parse_by_code_id_and_label() {
     assert_eq!(f.parse_cell("3.0"), Some(3));
     assert_eq!(f.parse_cell("5"), None);
     assert_eq!(inst.scale("support_need_3").unwrap().parse_cell("9"), None);
+}
+
+/// Defect 12 of issue 6: a cell was read as an f64, so text a hair off a whole number was rounded
+/// to a code. Only digits, optionally followed by '.' and zeros, are a code.
+#[test]
+fn only_exactly_whole_numbers_are_codes() {
+    let inst = Instrument::doe_democratie_2013();
+    let f = inst.scale("frequency_4_dk").unwrap();
+    for whole in ["1", "1.0", "1.00", " 1.0 "] {
+        assert_eq!(f.parse_cell(whole), Some(1), "{whole:?}");
+    }
+    for near in [
+        "0.99999999999999999",
+        "1.0000000000000001",
+        "1e0",
+        "1E0",
+        "+1",
+        "1.",
+        ".1e1",
+        "1.5",
+        "-0",
+        "0x1",
+        "inf",
+    ] {
+        assert_eq!(f.parse_cell(near), None, "{near:?}");
+    }
+    // The same rule for the 0/1 flags of a multi-select question.
+    let csv = |flag: &str| {
+        format!("respondent_id,municipality,strategy_most_successful.seed_money\nr1,GM1,{flag}\n")
+    };
+    for ok in ["1", "1.0", "0.00"] {
+        let survey = doe_democratie::Survey::read_csv_str(&csv(ok), &inst, &Default::default());
+        assert!(survey.is_ok(), "{ok:?}: {:?}", survey.err());
+    }
+    for bad in ["0.99999999999999999", "1.0000000000000001", "1e0"] {
+        let err = doe_democratie::Survey::read_csv_str(&csv(bad), &inst, &Default::default())
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Validation(_)) && err.to_string().contains(bad),
+            "{bad:?}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -941,6 +1038,74 @@ fn code_reserved_for_empty_cells() {
         vec![],
     );
     assert_invalid(r, "scales[freq].categories[often]", &["65535", "reserved"]);
+}
+
+/// Defect 11 of issue 6: a label or id that is another code's number made a cell such as "2"
+/// ambiguous (the code 2, or the category labelled "2"). Each of the four places is refused, in
+/// code and from a file.
+#[test]
+fn label_or_id_that_is_another_codes_number() {
+    let often_labelled = |id: &str, nl: &str, en: &str| Category {
+        code: 1,
+        id: id.into(),
+        label_nl: nl.into(),
+        label_en: en.into(),
+    };
+    for (often, at, what) in [
+        (often_labelled("often", "2", "Often"), "label_nl", "'2'"),
+        (
+            often_labelled("often", "Vaak", " 2.0 "),
+            "label_en",
+            "' 2.0 '",
+        ),
+        (often_labelled("2", "Vaak", "Often"), "id", "'2'"),
+        // Not a code of the scale at all: a cell "7" would be refused as an invalid code although
+        // the label says it is code 1.
+        (often_labelled("often", "7", "Often"), "label_nl", "'7'"),
+    ] {
+        let r = Scale::new(
+            "freq",
+            "",
+            vec![often.clone(), cat(2, "never", "Nooit")],
+            vec![],
+            vec![],
+        );
+        let cid = &often.id;
+        assert_invalid(
+            r,
+            &format!("scales[freq].categories[{cid}].{at}"),
+            &[what, "code 1"],
+        );
+    }
+    let mut dk = weet_niet(9);
+    dk.label_nl = "1".into();
+    let r = Scale::new("freq", "", vec![cat(1, "often", "Vaak")], vec![dk], vec![]);
+    assert_invalid(
+        r,
+        "scales[freq].missing[dont_know].label_nl",
+        &["'1'", "code 9"],
+    );
+    let mut v = base();
+    v["scales"][0]["categories"][0]["label_nl"] = json!("2");
+    assert_file_refused(
+        &v,
+        "scales[freq].categories[often].label_nl",
+        &["'2'", "code 1"],
+    );
+    let mut v = base();
+    v["scales"][0]["missing"][0]["id"] = json!("1");
+    assert_file_refused(&v, "scales[freq].missing[1].id", &["'1'", "code 9"]);
+    // A label that is the category's own number is no ambiguity.
+    let own = Scale::new(
+        "freq",
+        "",
+        vec![often_labelled("often", "1", "1.0"), cat(2, "2", "Nooit")],
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    assert_eq!(own.parse_cell("2"), Some(2));
+    assert_eq!(own.parse_cell("1.0"), Some(1));
 }
 
 #[test]

@@ -4,12 +4,14 @@
 //! ([`WeightedColumn`]): weights are summed into a dense `groups × codes` array, so the cost is
 //! linear in the number of answers whatever the breakdown.
 
+use std::collections::{BTreeSet, HashMap};
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::round::{largest_remainder, round_half_up};
 use super::table::{Row, Table};
-use crate::consolidate::{consolidate_with_groups, Groups, Rules, WeightedColumn};
+use crate::consolidate::{consolidate_with_groups, to_u32, Groups, Rules, WeightedColumn};
 use crate::error::{Error, Result};
 use crate::instrument::{Code, ColumnKind, Item, MissingCode, Question, QuestionKind, Scale, Unit};
 use crate::survey::Survey;
@@ -54,7 +56,11 @@ impl std::str::FromStr for Attribute {
 }
 
 /// A breakdown: an attribute, optionally with its levels merged into named groups (the report's
-/// "minder dan 50.000 inwoners" = `lt_20k` + `20k_50k`). Without `groups` every level is a group.
+/// "minder dan 50.000 inwoners" = `lt_20k` + `20k_50k`). Without `groups` every level is a group,
+/// in the instrument's order. Where the instrument lists no levels of the attribute (provinces or
+/// roles left empty, so the data keep the text as written), every distinct value in the data is a
+/// group, sorted by code point (so the order does not depend on the order of the rows); if the
+/// data have no value either, the breakdown is refused ([`Error::InvalidArgument`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breakdown {
     /// The attribute.
@@ -117,16 +123,17 @@ pub struct Options {
 
 /// Group membership of every unit (municipality or respondent), flat so that building and
 /// reading it allocates nothing per unit: unit `u` counts in the group slots
-/// `slots[offsets[u]..offsets[u + 1]]` (slot 0 = `all`, which every unit is in).
+/// `slots[offsets[u]..offsets[u + 1]]` (slot 0 = `all`, which every unit is in). Slots are `u32`
+/// so that any number of groups fits; a `u16` wrapped at 65,536 groups into `all`.
 struct Grouping {
     names: Vec<String>,
-    offsets: Vec<u32>,
-    slots: Vec<u16>,
+    offsets: Vec<usize>,
+    slots: Vec<u32>,
 }
 
 impl Grouping {
-    fn of(&self, u: usize) -> &[u16] {
-        &self.slots[self.offsets[u] as usize..self.offsets[u + 1] as usize]
+    fn of(&self, u: usize) -> &[u32] {
+        &self.slots[self.offsets[u]..self.offsets[u + 1]]
     }
 }
 
@@ -139,53 +146,20 @@ fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Group
     let Some(by) = by else {
         return Ok(Grouping {
             names: vec!["all".into()],
-            offsets: (0..=n_units as u32).collect(),
+            offsets: (0..=n_units).collect(),
             slots: vec![0; n_units],
         });
     };
-    let attrs = survey.instrument().attributes();
-    let munis = responses.municipalities();
-    let value_of = |u: usize| -> Result<Option<&str>> {
-        Ok(match (by.attribute, unit) {
-            (Attribute::Role, Unit::Municipality) => return Err(Error::InvalidArgument {
-                name: "by",
-                message:
-                    "role is a respondent attribute; a municipality-level answer has no single role"
-                        .into(),
-            }),
-            (Attribute::Role, Unit::Respondent) => responses.roles()[u].as_deref(),
-            (a, Unit::Municipality) => attr_of(&munis[u], a),
-            (a, Unit::Respondent) => attr_of(&munis[responses.municipality_index()[u] as usize], a),
-        })
-    };
-    let levels: Vec<String> = match by.attribute {
-        Attribute::SizeClass => attrs.size_classes.iter().map(|c| c.id.clone()).collect(),
-        Attribute::Province => attrs.provinces.iter().map(|l| l.id.clone()).collect(),
-        Attribute::Role => attrs.roles.iter().map(|l| l.id.clone()).collect(),
-    };
-    let groups: IndexMap<String, Vec<String>> = if by.groups.is_empty() {
-        levels
-            .iter()
-            .map(|l| (l.clone(), vec![l.clone()]))
-            .collect()
-    } else {
-        for (g, members) in &by.groups {
-            if let Some(bad) = members
-                .iter()
-                .find(|m| !levels.is_empty() && !levels.contains(m))
-            {
-                return Err(Error::InvalidArgument {
-                    name: "by",
-                    message: format!(
-                        "group '{g}' names '{bad}', which is no level of {} ({})",
-                        by.attribute.as_str(),
-                        levels.join(", ")
-                    ),
-                });
-            }
-        }
-        by.groups.clone()
-    };
+    if by.attribute == Attribute::Role && unit == Unit::Municipality {
+        return Err(Error::InvalidArgument {
+            name: "by",
+            message:
+                "role is a respondent attribute; a municipality-level answer has no single role"
+                    .into(),
+        });
+    }
+    let groups = breakdown_groups(survey, by)?;
+    let slots_of = level_slots(&groups)?;
     let mut names = vec!["all".to_string()];
     names.extend(groups.keys().cloned());
     let mut offsets = Vec::with_capacity(n_units + 1);
@@ -193,20 +167,115 @@ fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Group
     offsets.push(0);
     for u in 0..n_units {
         slots.push(0);
-        if let Some(v) = value_of(u)? {
-            for (g, members) in groups.values().enumerate() {
-                if members.iter().any(|m| m == v) {
-                    slots.push(g as u16 + 1);
-                }
-            }
+        if let Some(found) = value_of(survey, by.attribute, unit, u).and_then(|v| slots_of.get(v)) {
+            slots.extend_from_slice(found);
         }
-        offsets.push(slots.len() as u32);
+        offsets.push(slots.len());
     }
     Ok(Grouping {
         names,
         offsets,
         slots,
     })
+}
+
+/// The groups of a breakdown, group id → the attribute levels it merges.
+fn breakdown_groups(survey: &Survey, by: &Breakdown) -> Result<IndexMap<String, Vec<String>>> {
+    let attrs = survey.instrument().attributes();
+    let levels: Vec<String> = match by.attribute {
+        Attribute::SizeClass => attrs.size_classes.iter().map(|c| c.id.clone()).collect(),
+        Attribute::Province => attrs.provinces.iter().map(|l| l.id.clone()).collect(),
+        Attribute::Role => attrs.roles.iter().map(|l| l.id.clone()).collect(),
+    };
+    if by.groups.is_empty() && levels.is_empty() {
+        return levels_in_data(survey, by.attribute);
+    }
+    if by.groups.is_empty() {
+        return Ok(levels
+            .iter()
+            .map(|l| (l.clone(), vec![l.clone()]))
+            .collect());
+    }
+    for (g, members) in &by.groups {
+        if let Some(bad) = members
+            .iter()
+            .find(|m| !levels.is_empty() && !levels.contains(m))
+        {
+            return Err(Error::InvalidArgument {
+                name: "by",
+                message: format!(
+                    "group '{g}' names '{bad}', which is no level of {} ({})",
+                    by.attribute.as_str(),
+                    levels.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(by.groups.clone())
+}
+
+/// Every distinct value of `attribute` in the data, sorted (by code point, so the order does not
+/// depend on the order of the rows), each as its own group: without levels in the instrument the
+/// data keep the province or role as written. Neither levels nor values is an error.
+fn levels_in_data(survey: &Survey, attribute: Attribute) -> Result<IndexMap<String, Vec<String>>> {
+    let responses = survey.responses();
+    let found: BTreeSet<&str> = match attribute {
+        Attribute::Role => responses
+            .roles()
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect(),
+        a => responses
+            .municipalities()
+            .iter()
+            .filter_map(|m| attr_of(m, a))
+            .collect(),
+    };
+    if found.is_empty() {
+        return Err(Error::InvalidArgument {
+            name: "by",
+            message: format!(
+                "cannot break down by {0}: the instrument lists no {0} levels and no respondent \
+                 has a {0}",
+                attribute.as_str()
+            ),
+        });
+    }
+    Ok(found
+        .into_iter()
+        .map(|v| (v.to_string(), vec![v.to_string()]))
+        .collect())
+}
+
+/// Level → the slots of the groups it is in, ascending (slot = group position + 1), so that each
+/// unit finds its groups with one lookup.
+fn level_slots(groups: &IndexMap<String, Vec<String>>) -> Result<HashMap<&str, Vec<u32>>> {
+    let mut slots_of: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (g, members) in groups.values().enumerate() {
+        let slot = to_u32(g + 1, "by", "breakdown groups")?;
+        for m in members {
+            let slots = slots_of.entry(m.as_str()).or_default();
+            // A level named twice in one group still counts once in it.
+            if slots.last() != Some(&slot) {
+                slots.push(slot);
+            }
+        }
+    }
+    Ok(slots_of)
+}
+
+/// The value of `attribute` for unit `u`: a municipality, or a respondent (through their
+/// municipality for size class and province).
+fn value_of(survey: &Survey, attribute: Attribute, unit: Unit, u: usize) -> Option<&str> {
+    let responses = survey.responses();
+    let munis = responses.municipalities();
+    match (attribute, unit) {
+        (Attribute::Role, Unit::Respondent) => responses.roles()[u].as_deref(),
+        (Attribute::Role, Unit::Municipality) => None,
+        (a, Unit::Municipality) => attr_of(&munis[u], a),
+        (a, Unit::Respondent) => attr_of(&munis[responses.municipality_index()[u] as usize], a),
+    }
 }
 
 fn attr_of(m: &crate::data::Municipality, a: Attribute) -> Option<&str> {
@@ -309,7 +378,7 @@ fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<
         question: q,
         items: selected(survey, q, &options.items)?,
         grouping: grouping(survey, q.unit, options.by.as_ref())?,
-        groups: Groups::of(survey),
+        groups: Groups::of(survey)?,
     })
 }
 
@@ -532,7 +601,7 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
                 printed: percentage.map(round_half_up),
                 unit: p.question.unit,
                 in_base: true,
-                rank: Some(above as u32 + 1),
+                rank: Some(to_u32(above + 1, "question", "options")?),
                 tied: Some(ties > 1),
             });
         }

@@ -13,7 +13,15 @@ const EPS: f64 = 1e-9;
 /// assert_eq!(round_half_up(48.41), 48);
 /// ```
 pub fn round_half_up(x: f64) -> i64 {
-    (x + 0.5 + EPS).floor() as i64
+    whole((x + 0.5 + EPS).floor())
+}
+
+/// A value already rounded to a whole number, as an integer. The measures pass percentages
+/// (0–100); outside the `i64` range a float-to-integer `as` saturates (NaN gives 0), it never
+/// wraps, and there is no fraction left to truncate.
+#[allow(clippy::cast_possible_truncation)]
+fn whole(floored: f64) -> i64 {
+    floored as i64
 }
 
 /// Largest-remainder rounding of `values` to whole numbers that add up to `total`: every value is
@@ -28,9 +36,9 @@ pub fn round_half_up(x: f64) -> i64 {
 /// assert_eq!(largest_remainder(&pct, 100), [2, 10, 31, 57]);
 /// ```
 pub fn largest_remainder(values: &[f64], total: i64) -> Vec<i64> {
-    let mut out: Vec<i64> = values.iter().map(|v| (v + EPS).floor() as i64).collect();
+    let mut out: Vec<i64> = values.iter().map(|v| whole((v + EPS).floor())).collect();
     let missing = total - out.iter().sum::<i64>();
-    if missing <= 0 {
+    if missing <= 0 || values.is_empty() {
         return out;
     }
     let mut order: Vec<usize> = (0..values.len()).collect();
@@ -40,8 +48,13 @@ pub fn largest_remainder(values: &[f64], total: i64) -> Vec<i64> {
         let rb = values[b] - out[b] as f64;
         rb.partial_cmp(&ra).unwrap_or(std::cmp::Ordering::Equal)
     });
-    for &i in order.iter().cycle().take(missing as usize) {
-        out[i] += 1;
+    // Point by point round the order, in whole rounds plus the first `extra` values: the same as
+    // cycling through the order `missing` times, without a loop as long as `total`. A slice is at
+    // most isize::MAX long, so its length fits an i64.
+    let n = i64::try_from(order.len()).unwrap_or(i64::MAX);
+    let (each, extra) = (missing / n, missing % n);
+    for (&i, rank) in order.iter().zip(0i64..) {
+        out[i] += each + i64::from(rank < extra);
     }
     out
 }
@@ -71,5 +84,24 @@ mod tests {
             .collect();
         assert_eq!(largest_remainder(&pct, 100), [30, 42, 27, 1]);
         assert!(largest_remainder(&[], 100).is_empty());
+    }
+
+    #[test]
+    fn largest_remainder_hands_out_many_points_without_one_loop_per_point() {
+        // 2 × 1.5 floors to 2; the 10^15 - 2 points left go round the order, the first value
+        // (equal remainders keep their order) getting the odd one.
+        let total = 1_000_000_000_000_000;
+        let out = largest_remainder(&[1.5, 1.5], total);
+        assert_eq!(out, [total / 2, total / 2]);
+        let out = largest_remainder(&[0.2, 0.9, 0.1], 10);
+        assert_eq!(out, [3, 4, 3]);
+        assert_eq!(out.iter().sum::<i64>(), 10);
+    }
+
+    #[test]
+    fn non_finite_and_huge_values_saturate() {
+        assert_eq!(round_half_up(f64::NAN), 0);
+        assert_eq!(round_half_up(1e300), i64::MAX);
+        assert_eq!(round_half_up(-1e300), i64::MIN);
     }
 }

@@ -1,5 +1,7 @@
 //! Respondents grouped by municipality, computed once per survey.
 
+use super::to_u32;
+use crate::error::Result;
 use crate::Survey;
 
 /// The respondents of a survey grouped by municipality in a compressed (CSR) layout: the
@@ -13,7 +15,7 @@ use crate::Survey;
 /// use doe_democratie::{consolidate::Groups, Instrument, Survey};
 /// let csv = "respondent_id,municipality\nr1,GM0001\nr2,GM0002\nr3,GM0001\n";
 /// let survey = Survey::read_csv_str(csv, &Instrument::doe_democratie_2013(), &Default::default()).unwrap();
-/// let groups = Groups::of(&survey);
+/// let groups = Groups::of(&survey).unwrap();
 /// assert_eq!(groups.members(0), &[0, 2]);
 /// assert_eq!(groups.members(1), &[1]);
 /// ```
@@ -21,15 +23,22 @@ use crate::Survey;
 pub struct Groups {
     offsets: Vec<u32>,
     members: Vec<u32>,
-    role_rank: Vec<u16>,
+    role_rank: Vec<u32>,
 }
 
 impl Groups {
     /// Groups the respondents of `survey` by municipality (a stable counting sort, O(n)).
-    pub fn of(survey: &Survey) -> Groups {
+    ///
+    /// Respondent indices, offsets and role ranks are stored as `u32`: a survey of more than
+    /// `u32::MAX` respondents or municipalities, or an instrument with more roles, is an
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument).
+    pub fn of(survey: &Survey) -> Result<Groups> {
         let responses = survey.responses();
         let muni = responses.municipality_index();
         let n_groups = responses.n_municipalities();
+        to_u32(n_groups, "survey", "municipalities")?;
+        let n_respondents = to_u32(muni.len(), "survey", "respondents")?;
+        // No count overflows: they add up to `n_respondents`, which fits.
         let mut offsets = vec![0u32; n_groups + 1];
         for &m in muni {
             offsets[m as usize + 1] += 1;
@@ -39,28 +48,28 @@ impl Groups {
         }
         let mut next: Vec<u32> = offsets[..n_groups].to_vec();
         let mut members = vec![0u32; muni.len()];
-        for (r, &m) in muni.iter().enumerate() {
+        for (r, &m) in (0..n_respondents).zip(muni) {
             let slot = &mut next[m as usize];
-            members[*slot as usize] = r as u32;
+            members[*slot as usize] = r;
             *slot += 1;
         }
 
         let roles = &survey.instrument().attributes().roles;
-        let last = roles.len().min(u16::MAX as usize) as u16;
+        let last = to_u32(roles.len(), "instrument", "roles")?;
         let role_rank = responses
             .roles()
             .iter()
             .map(|role| {
                 role.as_deref()
-                    .and_then(|id| roles.iter().position(|l| l.id == id))
-                    .map_or(last, |i| i as u16)
+                    .and_then(|id| roles.iter().zip(0..last).find(|(l, _)| l.id == id))
+                    .map_or(last, |(_, rank)| rank)
             })
             .collect();
-        Groups {
+        Ok(Groups {
             offsets,
             members,
             role_rank,
-        }
+        })
     }
 
     /// Number of groups (municipalities).
@@ -98,7 +107,7 @@ impl Groups {
     /// Rank of each respondent's role: its index in the instrument's `attributes.roles` (0 =
     /// highest); respondents without a role or with a role the list does not contain rank last
     /// (`roles.len()`).
-    pub fn role_ranks(&self) -> &[u16] {
+    pub fn role_ranks(&self) -> &[u32] {
         &self.role_rank
     }
 

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Groups, Policy, Rules};
+use super::{to_u32, Groups, Policy, Rules};
 use crate::error::{Error, Result};
 use crate::instrument::{Code, ColumnKind, Instrument, Unit};
 use crate::Survey;
@@ -107,7 +107,7 @@ pub fn consolidate_position(
     match policy {
         None => consolidate_columns(survey, None, position, None),
         Some(_) => {
-            let groups = Groups::of(survey);
+            let groups = Groups::of(survey)?;
             consolidate_with_groups(survey, &groups, position, policy)
         }
     }
@@ -141,7 +141,7 @@ pub fn consolidate_with_groups(
 /// `rules` give its question (open-text columns are left out). Groups respondents once.
 pub fn consolidate_all(survey: &Survey, rules: &Rules) -> Result<Vec<WeightedColumn>> {
     let instrument = survey.instrument();
-    let groups = Groups::of(survey);
+    let groups = Groups::of(survey)?;
     instrument
         .columns()
         .iter()
@@ -209,11 +209,18 @@ impl Layout {
                 (codes, base, n_sub, 0, 1)
             }
         };
-        let max = slot_code.iter().copied().max().unwrap_or(0) as usize;
-        let dump = slot_code.len() as u16;
+        let max = usize::from(slot_code.iter().copied().max().unwrap_or(0));
+        // Codes are unique u16 values below NO_ANSWER, so a scale has at most 65,535 and every
+        // slot, the dump slot included, fits a u16; the check only guards that rule.
+        let dump = u16::try_from(slot_code.len()).map_err(|_| {
+            Error::instrument(
+                format!("questions[{}]", question.id),
+                format!("{} codes do not fit a u16 slot", slot_code.len()),
+            )
+        })?;
         let mut lut = vec![dump; max + 2];
-        for (slot, &code) in slot_code.iter().enumerate() {
-            lut[code as usize] = slot as u16;
+        for (slot, &code) in (0..dump).zip(&slot_code) {
+            lut[usize::from(code)] = slot;
         }
         Ok(Layout {
             lut,
@@ -229,7 +236,13 @@ impl Layout {
     /// does not have. Branch-free, so the kernel's inner loop does not mispredict on the data.
     #[inline]
     pub(super) fn slot_or_dump(&self, code: Code) -> usize {
-        self.lut[(code as usize).min(self.lut.len() - 1)] as usize
+        usize::from(self.slot_or_dump_u16(code))
+    }
+
+    /// [`Layout::slot_or_dump`] in the lookup table's own width, for the kernel's slot array.
+    #[inline]
+    fn slot_or_dump_u16(&self, code: Code) -> u16 {
+        self.lut[usize::from(code).min(self.lut.len() - 1)]
     }
 
     /// The slot of `code`, if the column has it (never for an empty cell).
@@ -289,21 +302,22 @@ fn consolidate_columns(
     }
     let codes = column_codes(survey, position);
     let (Some(policy), Some(groups)) = (policy, groups) else {
-        return Ok(per_respondent(&col.name, &codes, &layout));
+        return per_respondent(&col.name, &codes, &layout);
     };
-    Ok(per_municipality(&col.name, &codes, &layout, groups, policy))
+    per_municipality(&col.name, &codes, &layout, groups, policy)
 }
 
 /// No consolidation: one entry per answering respondent.
-fn per_respondent(name: &str, codes: &[Code], layout: &Layout) -> WeightedColumn {
+fn per_respondent(name: &str, codes: &[Code], layout: &Layout) -> Result<WeightedColumn> {
     let mut out = WeightedColumn::new(name, Unit::Respondent, codes.len());
-    for (r, &c) in codes.iter().enumerate() {
+    let n = to_u32(codes.len(), "survey", "respondents")?;
+    for (r, &c) in (0..n).zip(codes) {
         if layout.slot(c).is_some() {
-            out.push(r as u32, c, 1.0);
+            out.push(r, c, 1.0);
         }
     }
     out.n_units = out.len();
-    out
+    Ok(out)
 }
 
 /// The kernel: per municipality, count the answers by slot (a small reused array), then pick.
@@ -313,7 +327,7 @@ fn per_municipality(
     layout: &Layout,
     groups: &Groups,
     policy: Policy,
-) -> WeightedColumn {
+) -> Result<WeightedColumn> {
     let n_groups = groups.n_groups();
     let n_slots = layout.slot_code.len();
     let n_sub = layout.n_sub;
@@ -328,25 +342,26 @@ fn per_municipality(
     let members = groups.all_members();
     let slots: Vec<u16> = members
         .iter()
-        .map(|&r| layout.slot_or_dump(codes[r as usize]) as u16)
+        .map(|&r| layout.slot_or_dump_u16(codes[r as usize]))
         .collect();
     let offsets = groups.offsets();
 
     for m in 0..n_groups {
+        let unit = to_u32(m, "survey", "municipalities")?;
         let (lo, hi) = (offsets[m] as usize, offsets[m + 1] as usize);
         let group = &slots[lo..hi];
         if let [only] = group {
             // One respondent (most municipalities): every policy gives their answer, weight 1.
             let slot = *only as usize;
             if slot < n_slots {
-                out.push(m as u32, layout.slot_code[slot], 1.0);
+                out.push(unit, layout.slot_code[slot], 1.0);
                 out.n_units += 1;
             }
             continue;
         }
         counts.fill(0);
         // PreferRole: (rank, slot) of the best substantive answer so far.
-        let mut best: Option<(u16, usize)> = None;
+        let mut best: Option<(u32, usize)> = None;
         if policy == Policy::PreferRole {
             for (&slot, &r) in group.iter().zip(&members[lo..hi]) {
                 let slot = slot as usize;
@@ -361,7 +376,6 @@ fn per_municipality(
                 counts[slot as usize] += 1;
             }
         }
-        let unit = m as u32;
         let before = out.len();
 
         if policy == Policy::Split {
@@ -442,7 +456,7 @@ fn per_municipality(
             out.n_units += 1;
         }
     }
-    out
+    Ok(out)
 }
 
 /// The slot holding the answer of 0-based rank `rank` when the answers are sorted by position.

@@ -259,3 +259,13 @@ fn check_policy(instrument: &Instrument, question: &str, policy: Policy) -> Resu
     }
     Ok(())
 }
+
+/// `i` as a `u32`. Units, ranks and group slots are stored as `u32` (half the memory of `usize`
+/// on the long form's hot paths); a count past `u32::MAX` is refused rather than wrapped.
+/// `name` is the argument at fault and `what` says what was counted, for the message.
+pub(crate) fn to_u32(i: usize, name: &'static str, what: &str) -> Result<u32> {
+    u32::try_from(i).map_err(|_| Error::InvalidArgument {
+        name,
+        message: format!("{i} {what} is more than the {} supported", u32::MAX),
+    })
+}

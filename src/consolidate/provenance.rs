@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kernel::{column_codes, Layout};
 use super::Groups;
+use crate::error::Result;
 use crate::instrument::{Code, ColumnKind, Unit, NO_ANSWER};
 use crate::Survey;
 
@@ -54,13 +55,16 @@ impl Provenance {
 /// let csv = "respondent_id,municipality,forms_occurrence.social_entrepreneurship\n\
 ///            r1,GM0001,Ja\nr2,GM0001,Nee\nr3,GM0002,Ja\n";
 /// let survey = Survey::read_csv_str(csv, &Instrument::doe_democratie_2013(), &Default::default()).unwrap();
-/// let p = provenance(&survey);
+/// let p = provenance(&survey).unwrap();
 /// assert_eq!(p.respondents, vec![("GM0001".to_string(), 2), ("GM0002".to_string(), 1)]);
 /// assert_eq!(p.n_disagreeing("forms_occurrence.social_entrepreneurship"), 1);
 /// assert_eq!(p.disagreements[0].answers, vec![("r1".to_string(), 1), ("r2".to_string(), 2)]);
 /// ```
-pub fn provenance(survey: &Survey) -> Provenance {
-    let groups = Groups::of(survey);
+///
+/// Errors: [`Error::InvalidArgument`](crate::Error::InvalidArgument) for a survey too large to
+/// group ([`Groups::of`]).
+pub fn provenance(survey: &Survey) -> Result<Provenance> {
+    let groups = Groups::of(survey)?;
     let respondents = survey
         .responses()
         .municipalities()
@@ -68,10 +72,10 @@ pub fn provenance(survey: &Survey) -> Provenance {
         .enumerate()
         .map(|(m, muni)| (muni.id.clone(), groups.size(m)))
         .collect();
-    Provenance {
+    Ok(Provenance {
         respondents,
-        disagreements: disagreements_in(survey, &groups),
-    }
+        disagreements: disagreements_in(survey, &groups)?,
+    })
 }
 
 /// Every municipality × column where the municipality's respondents gave different non-empty
@@ -82,11 +86,13 @@ pub fn provenance(survey: &Survey) -> Provenance {
 /// Only the columns that consolidation merges are checked: coded and flag columns of
 /// municipality-unit questions. Respondent-unit questions are analysed per respondent, so
 /// different answers within a municipality are no conflict there.
-pub fn disagreements(survey: &Survey) -> Vec<Disagreement> {
-    disagreements_in(survey, &Groups::of(survey))
+///
+/// Errors as [`provenance`].
+pub fn disagreements(survey: &Survey) -> Result<Vec<Disagreement>> {
+    disagreements_in(survey, &Groups::of(survey)?)
 }
 
-fn disagreements_in(survey: &Survey, groups: &Groups) -> Vec<Disagreement> {
+fn disagreements_in(survey: &Survey, groups: &Groups) -> Result<Vec<Disagreement>> {
     let instrument = survey.instrument();
     let responses = survey.responses();
     let ids = responses.respondent_ids();
@@ -98,9 +104,7 @@ fn disagreements_in(survey: &Survey, groups: &Groups) -> Vec<Disagreement> {
         {
             continue;
         }
-        let Ok(layout) = Layout::of(instrument, pos) else {
-            continue;
-        };
+        let layout = Layout::of(instrument, pos)?;
         let codes = column_codes(survey, pos);
         for m in 0..groups.n_groups() {
             let members = groups.members(m);
@@ -130,5 +134,5 @@ fn disagreements_in(survey: &Survey, groups: &Groups) -> Vec<Disagreement> {
         }
     }
     found.sort_by_key(|&(m, pos, _)| (m, pos));
-    found.into_iter().map(|(_, _, d)| d).collect()
+    Ok(found.into_iter().map(|(_, _, d)| d).collect())
 }

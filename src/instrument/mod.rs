@@ -5,6 +5,7 @@
 //! and the built-in 2013 instrument ([`Instrument::doe_democratie_2013`]) is itself such a file.
 
 mod attributes;
+mod encoding;
 mod question;
 mod scale;
 
@@ -435,14 +436,17 @@ impl Instrument {
         Self::from_json_named(text, "<string>")
     }
 
-    /// Reads an instrument file.
+    /// Reads an instrument file. A file that cannot be read is [`Error::Io`]; one that is not
+    /// UTF-8 (Windows-1252, UTF-16 …) is [`Error::InstrumentFormat`] with the line, column and
+    /// offset of the first bad byte and the encoding to convert from.
     pub fn from_json_path(path: impl AsRef<Path>) -> Result<Instrument> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Self::from_json_named(&text, &path.display().to_string())
+        let name = path.display().to_string();
+        Self::from_json_named(encoding::decode(&bytes, &name)?, &name)
     }
 
     fn from_json_named(text: &str, source_name: &str) -> Result<Instrument> {

@@ -130,14 +130,31 @@ impl From<Scale> for ScaleSpec {
     }
 }
 
+/// A cell is read as a number before it is looked up as an id or label, so an id or label that
+/// is a whole number other than its own code would make that cell mean two things.
+fn not_another_number(at: &str, field: &str, key: &str, code: Code) -> Result<()> {
+    match integral_float(key.trim()) {
+        Some(number) if number != code => Err(Error::instrument(
+            format!("{at}.{field}"),
+            format!(
+                "{field} '{key}' is the number {number} but names code {code}: a cell '{}' is \
+                 read as code {number}",
+                key.trim()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn normalise(label: &str) -> String {
     label.trim().to_lowercase()
 }
 
 impl Scale {
     /// Builds a scale and checks it: at least one category; codes and ids unique across categories
-    /// and missing codes (so a missing code cannot also be substantive); non-empty labels; nets that
-    /// name only substantive codes of this scale; no code equal to [`NO_ANSWER`].
+    /// and missing codes (so a missing code cannot also be substantive); non-empty labels; no id or
+    /// label that is a whole number other than its own code (a cell `"2"` must mean one thing);
+    /// nets that name only substantive codes of this scale; no code equal to [`NO_ANSWER`].
     ///
     /// ```
     /// use doe_democratie::instrument::{Category, MissingCode, MissingKind, Net, Scale};
@@ -209,7 +226,8 @@ impl Scale {
             if en.trim().is_empty() {
                 return Err(Error::instrument(&at, "empty English label (label_en)"));
             }
-            for key in [cid.as_str(), nl, en] {
+            for (field, key) in [("id", cid.as_str()), ("label_nl", nl), ("label_en", en)] {
+                not_another_number(&at, field, key, code)?;
                 match lookup.insert(normalise(key), code) {
                     Some(other) if other != code => {
                         return Err(Error::instrument(
@@ -304,13 +322,11 @@ impl Scale {
             .unwrap_or(0)
     }
 
-    /// Reads one data cell: a numeric code, a category id, or its Dutch or English label
+    /// Reads one data cell: a numeric code (digits, optionally followed by `.` and zeros, as
+    /// spreadsheets write whole numbers: `3`, `3.0`), a category id, or its Dutch or English label
     /// (case and surrounding space ignored). `None` if it names nothing in this scale.
     pub fn parse_cell(&self, cell: &str) -> Option<Code> {
         let t = cell.trim();
-        if let Ok(code) = t.parse::<Code>() {
-            return self.is_valid(code).then_some(code);
-        }
         if let Some(code) = integral_float(t) {
             return self.is_valid(code).then_some(code);
         }
@@ -327,8 +343,59 @@ impl Scale {
     }
 }
 
-/// `"3.0"` → 3: spreadsheets and pandas write whole codes as floats.
+/// A code written as a whole number: ASCII digits, optionally followed by `.` and one or more
+/// zeros (`"3"`, `"3.0"`, `"3.00"` → 3), as spreadsheets and pandas write whole codes. Decided on
+/// the text, never through an `f64`, which would round `"0.99999999999999999"` to 1; exponents,
+/// signs and any other fraction are not whole numbers. `None` also past the largest code.
 pub(crate) fn integral_float(t: &str) -> Option<Code> {
-    let f: f64 = t.parse().ok()?;
-    (f.fract() == 0.0 && f >= 0.0 && f < f64::from(NO_ANSWER)).then_some(f as Code)
+    let (whole, zeros) = match t.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (t, None),
+    };
+    let digits = |s: &str, ok: fn(&u8) -> bool| !s.is_empty() && s.as_bytes().iter().all(ok);
+    if !digits(whole, u8::is_ascii_digit) || !zeros.is_none_or(|z| digits(z, |b| *b == b'0')) {
+        return None;
+    }
+    whole.parse::<Code>().ok().filter(|&code| code != NO_ANSWER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_with_or_without_zero_fraction() {
+        assert_eq!(integral_float("3"), Some(3));
+        assert_eq!(integral_float("3.0"), Some(3));
+        assert_eq!(integral_float("3.00"), Some(3));
+        assert_eq!(integral_float("0"), Some(0));
+        assert_eq!(integral_float("007"), Some(7));
+        assert_eq!(integral_float("65534"), Some(65534));
+    }
+
+    #[test]
+    fn near_integers_exponents_signs_and_the_empty_code_are_refused() {
+        for t in [
+            "0.99999999999999999",
+            "1.0000000000000001",
+            "1e0",
+            "1.0e0",
+            "+1",
+            "-0",
+            "1.",
+            ".0",
+            "1.01",
+            "1..0",
+            "1.0.0",
+            " 1",
+            "",
+            "65535",
+            "65536",
+            "99999999999999999999",
+            "NaN",
+            "١",
+        ] {
+            assert_eq!(integral_float(t), None, "{t:?}");
+        }
+    }
 }

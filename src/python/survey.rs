@@ -385,7 +385,7 @@ impl PySurvey {
     /// What consolidation works with: a dict with ``respondents`` (municipality id → number of
     /// respondents, in data order) and ``disagreements`` (as :meth:`disagreements`).
     fn provenance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let p = py.detach(|| consolidate::provenance(&self.inner));
+        let p = py.detach(|| consolidate::provenance(&self.inner))?;
         let respondents = PyDict::new(py);
         for (municipality, n) in p.respondents {
             respondents.set_item(municipality, n)?;
@@ -406,7 +406,7 @@ impl PySurvey {
     /// ``answers`` (list of ``(respondent_id, code)`` in input order); ordered by municipality,
     /// then column. ``pandas.DataFrame(survey.disagreements())`` gives a table.
     fn disagreements<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        py.detach(|| consolidate::disagreements(&self.inner))
+        py.detach(|| consolidate::disagreements(&self.inner))?
             .into_iter()
             .map(|d| disagreement_dict(py, d))
             .collect()

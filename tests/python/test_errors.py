@@ -211,3 +211,16 @@ def test_validation_error_pickles_with_its_problems(write: Writer) -> None:
     assert type(again) is dd.ValidationError
     assert again.problems == info.value.problems
     assert str(again) == str(info.value)
+
+
+def test_instrument_file_not_utf8_is_instrument_error(tmp_path: Path) -> None:
+    # Issue 6, defect 13: a Windows-1252 file raised a bare OSError without position or hint.
+    path = tmp_path / "instrument.json"
+    path.write_bytes('{\n  "title_nl": "Café"\n}\n'.encode("cp1252"))
+    with pytest.raises(dd.InstrumentError) as info:
+        dd.Instrument.from_json_path(path)
+    err = info.value
+    assert isinstance(err, ValueError) and not isinstance(err, OSError)
+    assert (err.source_name, err.line, err.column) == (str(path), 2, 19)
+    assert "0xE9" in err.message and "offset 20" in err.message
+    assert "ISO-8859-1" in err.message
