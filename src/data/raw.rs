@@ -10,6 +10,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::Error;
+use crate::instrument::guess_encoding;
 
 use super::problem::{Problem, ProblemKind, ValidationReport};
 
@@ -521,21 +522,6 @@ fn utf16_endianness(bytes: &[u8]) -> Option<&'static str> {
         Some("big")
     } else {
         None
-    }
-}
-
-fn guess_encoding(bytes: &[u8]) -> String {
-    // Bytes 0x80–0x9F are control characters in ISO-8859-1 but letters and punctuation in
-    // Windows-1252 (curly quotes, €), which is what Dutch Excel on Windows writes.
-    let c1 = bytes.iter().any(|b| (0x80..=0x9f).contains(b));
-    let latin = bytes.iter().filter(|&&b| b >= 0xa0).count();
-    if c1 {
-        "it looks like Windows-1252 (Excel on Windows); convert it from Windows-1252 to UTF-8"
-            .into()
-    } else if latin > 0 {
-        "it looks like ISO-8859-1 (Latin-1) or Windows-1252; convert it from that to UTF-8".into()
-    } else {
-        "convert it to UTF-8".into()
     }
 }
 

@@ -1,9 +1,9 @@
 //! The encoding of an instrument file: UTF-8, or an error that says where the first byte that is
 //! not UTF-8 is and which encoding to convert from.
 //!
-//! The respondent-data readers have their own check (`data::decode_utf8`), which reports a
-//! validation problem; an instrument is no respondent data and the instrument layer does not
-//! depend on the data layer, so this is the instrument's own, with the same hints.
+//! The respondent-data readers have their own check (`data::decode_utf8`, sharing the guess of
+//! the encoding), which reports a validation problem; an instrument is no respondent data and the
+//! instrument layer does not depend on the data layer.
 
 use crate::error::{Error, Result};
 
@@ -69,11 +69,13 @@ fn position(bytes: &[u8], at: usize) -> (usize, usize) {
     (line, at - line_start + 1)
 }
 
-fn guess_encoding(bytes: &[u8]) -> &'static str {
+/// Which encoding to convert from, guessed from the bytes of a file that is not UTF-8; shared
+/// with the respondent-data readers.
+pub(crate) fn guess_encoding(bytes: &[u8]) -> &'static str {
     // Bytes 0x80–0x9F are control characters in ISO-8859-1 but letters and punctuation in
-    // Windows-1252 (curly quotes, €), which is what Windows editors write.
+    // Windows-1252 (curly quotes, €), which is what Dutch Excel on Windows writes.
     if bytes.iter().any(|b| (0x80..=0x9f).contains(b)) {
-        "it looks like Windows-1252; convert it from Windows-1252 to UTF-8"
+        "it looks like Windows-1252 (Excel on Windows); convert it from Windows-1252 to UTF-8"
     } else if bytes.iter().any(|&b| b >= 0xa0) {
         "it looks like ISO-8859-1 (Latin-1) or Windows-1252; convert it from that to UTF-8"
     } else {

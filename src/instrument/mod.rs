@@ -19,6 +19,7 @@ pub(crate) use attributes::find_level;
 pub use attributes::{Attributes, Grouping, Level, SizeClass};
 pub use question::{Item, Question, QuestionKind, Unit};
 pub(crate) use scale::integral_float;
+pub(crate) use encoding::guess_encoding;
 pub use scale::{Category, Code, MissingCode, MissingKind, Net, Scale, NO_ANSWER};
 
 use crate::error::{Error, Result};
