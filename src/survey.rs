@@ -101,7 +101,10 @@ impl TryFrom<SurveySpec> for Survey {
         };
         s.responses.check_against(&s.instrument).map_err(refuse)?;
         let table = s.responses.to_raw_table(&s.instrument)?;
-        let (fresh, _) = data::validate(table, &s.instrument, true)?;
+        let (fresh, _) = data::validate(table, &s.instrument, true).map_err(|e| match e {
+            Error::Validation(report) => refuse(report.to_string()),
+            other => other,
+        })?;
         if fresh != s.responses {
             return Err(refuse(
                 "the respondents, municipalities or answers differ from what validating them \

@@ -91,6 +91,9 @@ struct Measure {
 enum Expect {
     Error(ErrorExpect),
     Ok(OkExpect),
+    /// The command line's exit code and what it prints (`cli` cases, run from Python).
+    #[allow(dead_code)]
+    Exit(Value),
 }
 
 #[derive(Deserialize, Clone)]
@@ -409,6 +412,7 @@ fn check_table(table: &doe_democratie::analysis::Table, want: &OkExpect, faults:
 
 fn check(case: &Case, outcome: doe_democratie::Result<Outcome>) -> Result<(), String> {
     let want = match (&case.expect, outcome) {
+        (Expect::Exit(_), _) => return Err(format!("{}: exit codes are for cli cases", case.id)),
         (Expect::Error(want), Err(e)) => return check_error(case, &e, want),
         (Expect::Error(_), Ok(_)) => return Err(format!("{}: accepted, expected an error", case.id)),
         (Expect::Ok(_), Err(e)) => return Err(format!("{}: {}", case.id, cut(&e.to_string()))),
