@@ -39,6 +39,10 @@ struct Case {
     instrument: Option<String>,
     #[serde(default)]
     measure: Option<Measure>,
+    /// Command-line arguments of a `cli` case (`{input}`: the input file, `{out}`: a folder).
+    #[serde(default)]
+    #[allow(dead_code)] // run by the Python runner
+    args: Vec<String>,
     expect: Expect,
     #[serde(default)]
     #[allow(dead_code)] // documentation for readers of the manifest
@@ -156,7 +160,11 @@ fn bytes_of(input: &Input) -> Vec<u8> {
         Input::Repeat(r) => {
             let fill = "x".repeat(r.fill);
             let rows: Vec<String> = (0..r.count)
-                .map(|i| r.row.replace("{i}", &i.to_string()).replace("{fill}", &fill))
+                .map(|i| {
+                    r.row
+                        .replace("{i}", &i.to_string())
+                        .replace("{fill}", &fill)
+                })
                 .collect();
             format!("{}{}{}", r.head, rows.join(&r.sep), r.tail).into_bytes()
         }
@@ -191,7 +199,11 @@ fn read_survey(case: &Case, instrument: &Instrument) -> doe_democratie::Result<S
     let options = read_options(&case.options);
     let json = case.reader == "json";
     if let Input::File(f) = &case.input {
-        let path = if f.starts_with('/') { PathBuf::from(f) } else { dir().join(f) };
+        let path = if f.starts_with('/') {
+            PathBuf::from(f)
+        } else {
+            dir().join(f)
+        };
         return if json {
             Survey::read_json_path(&path, instrument, &options)
         } else {
@@ -221,7 +233,9 @@ fn run_case(case: &Case) -> doe_democratie::Result<Outcome> {
                 })
         }
         "instrument" => match &case.input {
-            Input::File(f) => Instrument::from_json_path(dir().join(f)).map(|_| Outcome::Instrument),
+            Input::File(f) => {
+                Instrument::from_json_path(dir().join(f)).map(|_| Outcome::Instrument)
+            }
             _ => {
                 let text = String::from_utf8(bytes_of(&case.input)).expect("UTF-8");
                 Instrument::from_json(&text).map(|_| Outcome::Instrument)
@@ -250,7 +264,11 @@ fn run_spec(case: &Case) -> doe_democratie::Result<Outcome> {
         .map(|e| e.expect("entry").file_name())
         .filter(|n| n != "out")
         .collect();
-    assert!(beside.is_empty(), "{}: wrote outside the folder: {beside:?}", case.id);
+    assert!(
+        beside.is_empty(),
+        "{}: wrote outside the folder: {beside:?}",
+        case.id
+    );
     let files = written?.len();
     std::fs::remove_dir_all(&root).ok();
     Ok(Outcome::Files(files))
@@ -262,7 +280,10 @@ fn run_measure(case: &Case) -> doe_democratie::Result<Outcome> {
         None => Instrument::doe_democratie_2013(),
     };
     let survey = read_survey(case, &instrument)?;
-    let m = case.measure.as_ref().expect("measure cases name their measure");
+    let m = case
+        .measure
+        .as_ref()
+        .expect("measure cases name their measure");
     let by = match m.by.as_deref() {
         None => None,
         Some("province") => Some(Breakdown::by(Attribute::Province)),
@@ -315,13 +336,25 @@ fn check_error(case: &Case, e: &Error, want: &ErrorExpect) -> Result<(), String>
         }
     }
     if want.row.is_some() && problem.as_ref().and_then(|p| p.row) != want.row {
-        faults.push(format!("row {:?} instead of {:?}", problem.as_ref().and_then(|p| p.row), want.row));
+        faults.push(format!(
+            "row {:?} instead of {:?}",
+            problem.as_ref().and_then(|p| p.row),
+            want.row
+        ));
     }
     if want.column.is_some() && problem.as_ref().and_then(|p| p.column.clone()) != want.column {
-        faults.push(format!("column {:?} instead of {:?}", problem.as_ref().and_then(|p| p.column.clone()), want.column));
+        faults.push(format!(
+            "column {:?} instead of {:?}",
+            problem.as_ref().and_then(|p| p.column.clone()),
+            want.column
+        ));
     }
     if want.value.is_some() && problem.as_ref().and_then(|p| p.value.clone()) != want.value {
-        faults.push(format!("value {:?} instead of {:?}", problem.as_ref().and_then(|p| p.value.clone()), want.value));
+        faults.push(format!(
+            "value {:?} instead of {:?}",
+            problem.as_ref().and_then(|p| p.value.clone()),
+            want.value
+        ));
     }
     for s in &want.message_contains {
         if !message.contains(s.as_str()) && !shown.contains(s.as_str()) {
@@ -344,7 +377,12 @@ fn check_error(case: &Case, e: &Error, want: &ErrorExpect) -> Result<(), String>
     if faults.is_empty() {
         Ok(())
     } else {
-        Err(format!("{}: {} (error: {})", case.id, faults.join("; "), cut(&shown)))
+        Err(format!(
+            "{}: {} (error: {})",
+            case.id,
+            faults.join("; "),
+            cut(&shown)
+        ))
     }
 }
 
@@ -353,10 +391,16 @@ fn cut(s: &str) -> String {
 }
 
 fn check_survey(survey: &Survey, want: &OkExpect, faults: &mut Vec<String>) {
-    if want.respondents.is_some_and(|n| n != survey.n_respondents()) {
+    if want
+        .respondents
+        .is_some_and(|n| n != survey.n_respondents())
+    {
         faults.push(format!("{} respondents", survey.n_respondents()));
     }
-    if want.municipalities.is_some_and(|n| n != survey.n_municipalities()) {
+    if want
+        .municipalities
+        .is_some_and(|n| n != survey.n_municipalities())
+    {
         faults.push(format!("{} municipalities", survey.n_municipalities()));
     }
     let report = survey.validation_report();
@@ -405,7 +449,10 @@ fn check_table(table: &doe_democratie::analysis::Table, want: &OkExpect, faults:
                 "{:?}/{}/{}: count {} base {}",
                 row.item, row.group, row.category, r.count, r.base
             )),
-            None => faults.push(format!("no row {:?}/{}/{}", row.item, row.group, row.category)),
+            None => faults.push(format!(
+                "no row {:?}/{}/{}",
+                row.item, row.group, row.category
+            )),
         }
     }
 }
@@ -414,7 +461,9 @@ fn check(case: &Case, outcome: doe_democratie::Result<Outcome>) -> Result<(), St
     let want = match (&case.expect, outcome) {
         (Expect::Exit(_), _) => return Err(format!("{}: exit codes are for cli cases", case.id)),
         (Expect::Error(want), Err(e)) => return check_error(case, &e, want),
-        (Expect::Error(_), Ok(_)) => return Err(format!("{}: accepted, expected an error", case.id)),
+        (Expect::Error(_), Ok(_)) => {
+            return Err(format!("{}: accepted, expected an error", case.id))
+        }
         (Expect::Ok(_), Err(e)) => return Err(format!("{}: {}", case.id, cut(&e.to_string()))),
         (Expect::Ok(want), Ok(outcome)) => (want.clone(), outcome),
     };
@@ -461,7 +510,11 @@ fn hostile_inputs_get_a_typed_error_or_the_exact_result() {
         assert!(ids.insert(case.id.clone()), "case id {} twice", case.id);
         defects.extend(case.defects.iter().copied());
     }
-    assert_eq!(defects, (1..=17).collect(), "every defect of issue 6 has a case");
+    assert_eq!(
+        defects,
+        (1..=17).collect(),
+        "every defect of issue 6 has a case"
+    );
     // `python` cases build their input with numpy or Python objects, `cli` cases run the
     // command line: both belong to the Python runner.
     let rust_cases: Vec<&Case> = manifest
