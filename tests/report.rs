@@ -388,6 +388,17 @@ fn unknown_keys_are_refused_with_the_figure_and_key_named() {
     assert!(spec_error(&two).contains("figure 'seed' (figures[1]): unknown field `optoins`"));
     let top = r#"{"id": "s", "title": "s", "figures": [], "figurez": []}"#;
     assert!(spec_error(top).contains("unknown field `figurez`"));
+    // A fault outside the figures is not blamed on a faulty figure after it.
+    let both = format!(
+        r#"{{"id": 1, "title": "s", "figures": [{}]}}"#,
+        figure(r#", "optoins": {}"#)
+    );
+    let message = spec_error(&both);
+    assert!(
+        message.contains("(line 1, column 8): invalid type: integer `1`"),
+        "{message}"
+    );
+    assert!(!message.contains("figure"), "{message}");
     // `net` belongs to measure net only, and measure net needs it.
     let freq = r#"{"id": "f", "title": "t", "question": "strategy_use", "measure": "frequencies", "net": "top2"}"#;
     assert!(spec_error(&spec_with(freq)).contains("`net` applies only to measure `net`"));

@@ -168,7 +168,8 @@ impl ReportSpec {
 }
 
 /// The parser's error as [`Error::InvalidSpec`], naming the figure it occurred in: the figures are
-/// re-read one by one from the parsed value to find the first that does not fit.
+/// re-read one by one from the parsed value, and the first that fails with the same message is
+/// the one at fault (a fault outside the figures names none).
 fn format_error(text: &str, e: &serde_json::Error) -> Error {
     let (line, column) = (e.line(), e.column());
     let full = e.to_string();
@@ -177,7 +178,7 @@ fn format_error(text: &str, e: &serde_json::Error) -> Error {
         .unwrap_or(&full);
     let figure = serde_json::from_str::<serde_json::Value>(text)
         .ok()
-        .and_then(|value| failing_figure(&value));
+        .and_then(|value| failing_figure(&value, what));
     Error::InvalidSpec {
         line: Some(line),
         column: Some(column),
@@ -188,14 +189,17 @@ fn format_error(text: &str, e: &serde_json::Error) -> Error {
     }
 }
 
-/// The label of the first figure of `spec` that does not deserialise, if any.
-fn failing_figure(spec: &serde_json::Value) -> Option<String> {
+/// The label of the first figure of `spec` that fails to deserialise with message `what`.
+fn failing_figure(spec: &serde_json::Value, what: &str) -> Option<String> {
     let figures = spec.get("figures")?.as_array()?;
-    figures.iter().enumerate().find_map(|(i, f)| {
-        FigureSpec::deserialize(f).err().map(|_| {
-            let id = f.get("id").and_then(|id| id.as_str()).unwrap_or("");
-            file::figure_label("figures", i, id)
-        })
+    let (i, f) = figures
+        .iter()
+        .enumerate()
+        .find(|(_, f)| FigureSpec::deserialize(*f).is_err())?;
+    let message = FigureSpec::deserialize(f).err()?.to_string();
+    (message == what).then(|| {
+        let id = f.get("id").and_then(|id| id.as_str()).unwrap_or("");
+        file::figure_label("figures", i, id)
     })
 }
 
