@@ -35,15 +35,16 @@ pub enum Error {
         message: String,
     },
 
-    /// A report specification that is not well-formed JSON or does not match the
-    /// [`ReportSpec`](crate::report::ReportSpec) format.
-    #[error("invalid report specification (line {line}, column {column}): {message}")]
+    /// A report specification that is not well-formed JSON, does not match the
+    /// [`ReportSpec`](crate::report::ReportSpec) format, or breaks its rules (e.g. an unsafe or
+    /// duplicate figure id). The message names the figure at fault.
+    #[error("invalid report specification{}: {message}", position(.line, .column))]
     InvalidSpec {
-        /// 1-based line of the fault.
-        line: usize,
-        /// 1-based column of the fault.
-        column: usize,
-        /// The parser's message.
+        /// 1-based line of the fault, when the specification was read from text.
+        line: Option<usize>,
+        /// 1-based column of the fault, when the specification was read from text.
+        column: Option<usize>,
+        /// What is wrong, naming the figure.
         message: String,
     },
 
@@ -63,7 +64,7 @@ pub enum Error {
     },
 
     /// A lookup by id that names nothing in the instrument or data.
-    #[error("unknown {kind} '{id}'{}", known_hint(.known))]
+    #[error("{}unknown {kind} '{id}'{}", figure_prefix(.figure), known_hint(.known))]
     UnknownId {
         /// What kind of thing was looked up (`question`, `scale`, `item`, …).
         kind: &'static str,
@@ -71,6 +72,8 @@ pub enum Error {
         id: String,
         /// Valid ids, for the message (may be abbreviated).
         known: Vec<String>,
+        /// The report figure whose specification made the lookup, if any.
+        figure: Option<String>,
     },
 
     /// An argument outside its allowed values (e.g. an unknown option name).
@@ -81,6 +84,20 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+}
+
+fn position(line: &Option<usize>, column: &Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(" (line {line}, column {column})"),
+        _ => String::new(),
+    }
+}
+
+fn figure_prefix(figure: &Option<String>) -> String {
+    figure
+        .as_ref()
+        .map(|f| format!("figure '{f}': "))
+        .unwrap_or_default()
 }
 
 fn known_hint(known: &[String]) -> String {
@@ -120,6 +137,7 @@ impl Error {
             kind,
             id: id.to_string(),
             known: known.into_iter().map(str::to_string).collect(),
+            figure: None,
         }
     }
 }

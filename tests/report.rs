@@ -160,7 +160,7 @@ fn bad_specs_fail_with_the_figure_named() {
     assert!(err.to_string().contains("figure 'oops'"), "{err}");
     assert!(matches!(
         ReportSpec::from_json("{\"id\": 1}"),
-        Err(Error::InvalidSpec { line: 1, .. })
+        Err(Error::InvalidSpec { line: Some(1), .. })
     ));
 }
 
@@ -202,4 +202,259 @@ fn documented_example_runs() {
     let council = report.table("council_attention").unwrap();
     assert_eq!(council.rows[0].base, 98.0);
     assert_eq!(report.table("providers").unwrap().rows[0].count, 71.0); // Fig 4.2: VNG
+}
+
+/// A one-figure specification whose figure is `figure` (JSON object text).
+fn spec_with(figure: &str) -> String {
+    format!(r#"{{"id": "s", "title": "s", "figures": [{figure}]}}"#)
+}
+
+fn figure_with_id(id: &str) -> String {
+    let id = serde_json::to_string(id).unwrap();
+    format!(r#"{{"id": {id}, "title": "t", "question": "strategy_use", "measure": "frequencies"}}"#)
+}
+
+fn spec_error(text: &str) -> String {
+    match ReportSpec::from_json(text) {
+        Err(e @ Error::InvalidSpec { .. }) => e.to_string(),
+        other => panic!("expected InvalidSpec, got {other:?}"),
+    }
+}
+
+/// Figure ids name files: anything but a plain, unique file-name stem is refused on reading,
+/// with the figure named (defect 3 of issue 6: `../escaped` wrote outside the output folder).
+#[test]
+fn unsafe_figure_ids_are_refused_when_read() {
+    let long = "x".repeat(65);
+    for (id, needle) in [
+        (
+            "../escaped",
+            "figure '../escaped' (figures[0]): the id contains '/'",
+        ),
+        (
+            "/tmp/abs",
+            "figure '/tmp/abs' (figures[0]): the id contains '/'",
+        ),
+        ("", "figures[0]: the id is empty"),
+        ("a/b", "the id contains '/'"),
+        ("a\\b", "the id contains '\\\\'"),
+        ("C:x", "the id contains ':'"),
+        ("..", "the id starts with '.'"),
+        (".hidden", "the id starts with '.'"),
+        ("fig 1", "the id contains ' '"),
+        (
+            "fig\u{1b}[31m",
+            "figure 'fig\\u{1b}[31m' (figures[0]): the id contains '\\u{1b}'",
+        ),
+        ("fig_é", "the id contains 'é'"),
+        (long.as_str(), "the id has 65 characters; at most 64"),
+    ] {
+        let message = spec_error(&spec_with(&figure_with_id(id)));
+        assert!(message.contains(needle), "{id:?}: {message}");
+    }
+    let ok = "x".repeat(64) + "";
+    assert!(ReportSpec::from_json(&spec_with(&figure_with_id(&ok))).is_ok());
+    assert!(ReportSpec::from_json(&spec_with(&figure_with_id("Fig-3.3_b"))).is_ok());
+}
+
+#[test]
+fn duplicate_figure_ids_are_refused() {
+    let twice = |a: &str, b: &str| {
+        let (a, b) = (figure_with_id(a), figure_with_id(b));
+        spec_error(&format!(
+            r#"{{"id": "s", "title": "s", "figures": [{a}, {b}]}}"#
+        ))
+    };
+    let message = twice("fig", "fig");
+    assert!(
+        message.contains("figure 'fig' (figures[1]): figures[0] has the same id"),
+        "{message}"
+    );
+    // One file on case-insensitive file systems.
+    let message = twice("fig", "FIG");
+    assert!(
+        message.contains("figure 'FIG' (figures[1]): figures[0] has 'fig'"),
+        "{message}"
+    );
+}
+
+fn one_figure_spec(id: &str) -> ReportSpec {
+    ReportSpec {
+        id: "built".into(),
+        title: "built".into(),
+        figures: vec![FigureSpec {
+            id: id.into(),
+            title: "t".into(),
+            question: "strategy_use".into(),
+            measure: Measure::Frequencies,
+            options: Default::default(),
+        }],
+    }
+}
+
+/// A scratch directory with an `out` folder to write into; its parent shows escapes.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("doe_democratie_{name}_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Specifications and reports built in code are checked too, and writing never leaves the
+/// output directory, whatever the table ids say.
+#[test]
+fn built_specs_and_reports_cannot_write_outside_the_output_dir() {
+    let survey = datasets::doe_democratie_2013();
+    for id in ["../escaped", "/tmp/abs", "", "a/b"] {
+        let spec = one_figure_spec(id);
+        assert!(
+            matches!(spec.check(), Err(Error::InvalidSpec { line: None, .. })),
+            "{id:?}"
+        );
+        assert!(
+            matches!(spec.run(&survey), Err(Error::InvalidSpec { .. })),
+            "{id:?}"
+        );
+    }
+
+    let dir = scratch("escape");
+    let abs = dir.join("abs");
+    let mut report = one_figure_spec("fine").run(&survey).unwrap();
+    for id in [
+        "../escaped".to_string(),
+        abs.display().to_string(),
+        "a/b".into(),
+        "".into(),
+    ] {
+        report.tables[0].id = id.clone();
+        let err = report.write_dir(dir.join("out")).unwrap_err();
+        assert!(matches!(err, Error::InvalidSpec { .. }), "{id:?}: {err}");
+    }
+    report.tables.push(report.tables[0].clone());
+    report.tables[0].id = "same".into();
+    report.tables[1].id = "same".into();
+    assert!(report.write_dir(dir.join("out")).is_err());
+    // Nothing written anywhere, not even the output folder.
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Misspelt keys used to be ignored (defect 8 of issue 6: `options.itemz` and
+/// `"items": {"item": [...]}` produced every item); every object of the format refuses them,
+/// naming the figure and the key.
+#[test]
+fn unknown_keys_are_refused_with_the_figure_and_key_named() {
+    let figure = |extra: &str| {
+        format!(
+            r#"{{"id": "seed", "title": "t", "question": "strategy_use", "measure": "net", "net": "top2"{extra}}}"#
+        )
+    };
+    for (extra, key) in [
+        (
+            r#", "options": {"itemz": {"items": ["seed_money"]}}"#,
+            "`itemz`",
+        ),
+        (
+            r#", "options": {"items": {"item": ["seed_money"]}}"#,
+            "`item`",
+        ),
+        (
+            r#", "options": {"items": {"items": ["seed_money"], "tags": ["rung", "x"]}}"#,
+            "`tags`",
+        ),
+        (
+            r#", "options": {"by": {"attribute": "size_class", "group": {}}}"#,
+            "`group`",
+        ),
+        (r#", "options": {"rules": {"override": {}}}"#, "`override`"),
+        (r#", "option": {}"#, "`option`"),
+        (r#", "titel": "x""#, "`titel`"),
+    ] {
+        let message = spec_error(&spec_with(&figure(extra)));
+        assert!(
+            message.contains("figure 'seed' (figures[0]): unknown field"),
+            "{message}"
+        );
+        assert!(message.contains(key), "{key}: {message}");
+        assert!(message.contains("(line 1, column"), "{message}");
+    }
+    // The second figure is named, not the first.
+    let two = format!(
+        r#"{{"id": "s", "title": "s", "figures": [{}, {}]}}"#,
+        figure_with_id("ok"),
+        figure(r#", "optoins": {}"#)
+    );
+    assert!(spec_error(&two).contains("figure 'seed' (figures[1]): unknown field `optoins`"));
+    let top = r#"{"id": "s", "title": "s", "figures": [], "figurez": []}"#;
+    assert!(spec_error(top).contains("unknown field `figurez`"));
+    // A fault outside the figures is not blamed on a faulty figure after it.
+    let both = format!(
+        r#"{{"id": 1, "title": "s", "figures": [{}]}}"#,
+        figure(r#", "optoins": {}"#)
+    );
+    let message = spec_error(&both);
+    assert!(
+        message.contains("(line 1, column 8): invalid type: integer `1`"),
+        "{message}"
+    );
+    assert!(!message.contains("figure"), "{message}");
+    // `net` belongs to measure net only, and measure net needs it.
+    let freq = r#"{"id": "f", "title": "t", "question": "strategy_use", "measure": "frequencies", "net": "top2"}"#;
+    assert!(spec_error(&spec_with(freq)).contains("`net` applies only to measure `net`"));
+    let net = r#"{"id": "f", "title": "t", "question": "strategy_use", "measure": "net"}"#;
+    assert!(spec_error(&spec_with(net)).contains("figure 'f' (figures[0]): measure `net` needs"));
+    // Reports read back (report.json, pickles) are strict too.
+    let report = one_figure_spec("fine")
+        .run(&datasets::doe_democratie_2013())
+        .unwrap();
+    let mut value = serde_json::to_value(&report).unwrap();
+    value["extra"] = Value::Bool(true);
+    assert!(serde_json::from_value::<doe_democratie::report::Report>(value).is_err());
+}
+
+/// Unknown questions, nets and items name the figure, and stay `UnknownId` (defect 13 of
+/// issue 6: the figure id the format documentation promises was missing).
+#[test]
+fn unknown_ids_in_a_figure_name_the_figure() {
+    let survey = datasets::doe_democratie_2013();
+    for (figure, kind, id) in [
+        (
+            r#""question": "strategy_usage", "measure": "frequencies""#,
+            "question",
+            "strategy_usage",
+        ),
+        (
+            r#""question": "strategy_use", "measure": "net", "net": "top9""#,
+            "net",
+            "top9",
+        ),
+        (
+            r#""question": "strategy_use", "measure": "frequencies", "options": {"items": {"items": ["seed_mony"]}}"#,
+            "item",
+            "seed_mony",
+        ),
+    ] {
+        let text = spec_with(&format!(r#"{{"id": "f1", "title": "t", {figure}}}"#));
+        let err = ReportSpec::from_json(&text)
+            .unwrap()
+            .run(&survey)
+            .unwrap_err();
+        let message = err.to_string();
+        match err {
+            Error::UnknownId {
+                kind: k,
+                id: i,
+                figure,
+                ..
+            } => {
+                assert_eq!((k, i.as_str(), figure.as_deref()), (kind, id, Some("f1")));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            message.starts_with(&format!("figure 'f1': unknown {kind} '{id}'")),
+            "{message}"
+        );
+    }
 }

@@ -2,13 +2,23 @@
 
 ``validate`` reads a respondent file (CSV, or JSON records for ``*.json``) against an instrument
 (the built-in 2013 one unless ``--instrument`` names a file), prints the survey, answered /
-'weet niet' / missing totals per question and every problem with its row and column. Exit code 0
-when the data is clean, 1 when it has problems, 2 when the command cannot run (missing file,
-invalid instrument, bad option).
+'weet niet' / missing totals per question and every problem with its row and column.
 
 ``report`` does the same for ``--data`` (default: the bundled *synthetic* reconstruction of the
 2013 microdata), runs a report specification (default: the 2013 report), writes one CSV per
 figure plus ``report.json`` and ``index.html`` to ``--out`` and prints one line per figure.
+
+Exit codes (both commands):
+
+* 0 -- done; the data has no problems.
+* 1 -- the data has problems (they are listed); nothing else means 1.
+* 2 -- the command cannot run: bad usage, a missing or unreadable file, a file that is not UTF-8,
+  an invalid instrument or report specification (also one that does not fit the instrument), an
+  output folder that cannot be written, or an unexpected internal error.
+
+Everything printed that comes from the input (file names, ids, titles, values, messages) passes
+through :func:`shown`: characters that are not printable, such as terminal escape codes, appear
+as ``\\x1b``-style escapes, and long values are cut at 200 characters.
 """
 
 from __future__ import annotations
@@ -32,6 +42,51 @@ from ._core import (
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 DEFAULT_OUT = Path("out/report")
+EXIT_CODES = (
+    "exit codes: 0 done and the data has no problems; 1 the data has problems (listed); 2 the "
+    "command cannot run (bad usage, missing, unreadable or non-UTF-8 file, invalid instrument or "
+    "report specification, output not writable, internal error)"
+)
+
+#: Longest value printed (ids, titles, file names, cells) before it is cut.
+VALUE_LIMIT = 200
+#: Longest message printed: a problem or error message quotes several values.
+MESSAGE_LIMIT = 1000
+
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+class CannotRun(Exception):
+    """The command cannot run for a reason that is not bad usage (exit code 2)."""
+
+
+def _escape(ch: str) -> str:
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def shown(value: object, limit: int = VALUE_LIMIT) -> str:
+    """``value`` as text that is safe to print on a terminal: every character that is not
+    printable (control characters such as ESC, line breaks, bidirectional overrides, zero-width
+    spaces, lone surrogates from undecodable file names) as a ``\\x1b``-style escape, and at most
+    ``limit`` characters, the rest replaced by ``… (N characters)`` with the full length."""
+    text = str(value)
+    pieces: list[str] = []
+    size = 0
+    for ch in text:
+        piece = ch if ch.isprintable() else _escape(ch)
+        size += len(piece)
+        if size > limit:
+            pieces.append(f"… ({len(text)} characters)")
+            break
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def read_survey(
@@ -51,10 +106,10 @@ def read_survey(
 
 def summarise(survey: Survey, out: TextIO) -> None:
     """The survey's repr and answered / 'weet niet' / missing cells per question."""
-    print(repr(survey), file=out)
+    print(shown(repr(survey), MESSAGE_LIMIT), file=out)
     totals: dict[str, list[int]] = {}
     for s in survey.item_summary():
-        t = totals.setdefault(s["question"], [0, 0, 0, 0, 0])
+        t = totals.setdefault(shown(s["question"]), [0, 0, 0, 0, 0])
         t[0] += 1
         t[1] += int(s["asked"])
         t[2] += s["answered"]
@@ -85,7 +140,7 @@ def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
         return
     print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}:", file=out)
     for p in problems:
-        print(f"  {p}", file=out)
+        print(f"  {shown(p, MESSAGE_LIMIT)}", file=out)
 
 
 def render(table: Table, *, group: str = "all", max_rows: int = 25) -> str:
@@ -96,15 +151,16 @@ def render(table: Table, *, group: str = "all", max_rows: int = 25) -> str:
     lines: dict[str, dict[str, str]] = {}
     bases: dict[str, float] = {}
     for r in rows:
-        key = r["item"] or r["question"]
-        if r["category"] not in categories:
-            categories.append(r["category"])
+        key = shown(r["item"] or r["question"])
+        category = shown(r["category"])
+        if category not in categories:
+            categories.append(category)
         printed = r["printed"]
-        lines.setdefault(key, {})[r["category"]] = "" if printed is None else f"{printed}%"
+        lines.setdefault(key, {})[category] = "" if printed is None else f"{printed}%"
         bases[key] = r["base"]
     width = max([len("item"), *map(len, lines)])
     cw = max([6, *map(len, categories)])
-    out = [f"{table.title} [{table.measure}, group {group}]"]
+    out = [f"{shown(table.title)} [{shown(table.measure)}, group {shown(group)}]"]
     out.append(f"  {'item':<{width}}  {'base':>6}  " + "  ".join(f"{c:>{cw}}" for c in categories))
     for key, cells in list(lines.items())[:max_rows]:
         base = bases[key]
@@ -116,10 +172,6 @@ def render(table: Table, *, group: str = "all", max_rows: int = 25) -> str:
     if len(lines) > max_rows:
         out.append(f"  … {len(lines) - max_rows} more items")
     return "\n".join(out)
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _instrument(path: Optional[Path]) -> Optional[Instrument]:
@@ -134,10 +186,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         )
     except ValidationError as e:
         if args.lenient:
-            print(f"{args.path}: the file cannot be read at all", file=out)
+            print(f"{shown(args.path)}: the file cannot be read at all", file=out)
         else:
             print(
-                f"{args.path}: strict reading stopped at the first problem "
+                f"{shown(args.path)}: strict reading stopped at the first problem "
                 "(--lenient lists every problem)",
                 file=out,
             )
@@ -149,9 +201,27 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEMS if survey.problems else EXIT_OK
 
 
+def read_spec(path: Optional[Path]) -> ReportSpec:
+    """The specification in ``path`` (UTF-8, with or without a byte-order mark), or the 2013
+    report's."""
+    if path is None:
+        return ReportSpec.doe_democratie_2013()
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CannotRun(
+            f"{shown(path)}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
+            "save the report specification as UTF-8"
+        ) from None
+    return ReportSpec.from_json(text)
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.data is None and args.instrument is not None:
         raise argparse.ArgumentTypeError("--instrument needs --data (the file to read with it)")
+    # A bad specification stops the command before anything is read, printed or written.
+    spec = read_spec(args.spec)
     instrument = _instrument(args.instrument)
     if args.data is None:
         print(
@@ -161,13 +231,13 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         )
         survey = datasets.doe_democratie_2013()
     else:
-        print(f"data: {args.data}", file=out)
+        print(f"data: {shown(args.data)}", file=out)
         try:
             survey = read_survey(args.data, instrument)
         except ValidationError as e:
             print(
-                f"{args.data}: the data has problems; run `python -m doe_democratie validate "
-                f"{args.data} --lenient` to list them all",
+                f"{shown(args.data)}: the data has problems; run `python -m doe_democratie "
+                f"validate {shown(args.data)} --lenient` to list them all",
                 file=out,
             )
             print_problems(e.problems, out)
@@ -176,28 +246,24 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     print(file=out)
     print_problems(survey.problems, out)
 
-    if args.spec is None:
-        spec = ReportSpec.doe_democratie_2013()
-    else:
-        spec = ReportSpec.from_json(Path(args.spec).read_text(encoding="utf-8"))
     report = spec.run(survey)
     written = report.write_dir(args.out)
 
     print(file=out)
-    print(f"report: {_short(spec.title, 100)}", file=out)
-    width = max(len(t.id) for t in report.tables) if report.tables else 0
-    for t in report.tables:
-        print(f"  {t.id:<{width}}  {len(t):>4} rows  {_short(t.title, 90)}", file=out)
+    print(f"report: {shown(spec.title, 100)}", file=out)
+    ids = [shown(t.id) for t in report.tables]
+    width = max(map(len, ids)) if ids else 0
+    for id_, t in zip(ids, report.tables):
+        print(f"  {id_:<{width}}  {len(t):>4} rows  {shown(t.title, 90)}", file=out)
     if report.tables:
-        ids = [t.id for t in report.tables]
-        shown = report.table("fig_3_3") if "fig_3_3" in ids else report.tables[0]
+        first = report.table("fig_3_3") if "fig_3_3" in spec.figure_ids() else report.tables[0]
         print(file=out)
-        print(render(shown), file=out)
+        print(render(first), file=out)
     print(file=out)
     csvs = sum(1 for name in written if name.endswith(".csv"))
     print(
-        f"wrote {len(written)} files to {args.out} ({csvs} figure CSVs, report.json, index.html); "
-        f"open {Path(args.out) / 'index.html'}",
+        f"wrote {len(written)} files to {shown(args.out)} ({csvs} figure CSVs, report.json, "
+        f"index.html); open {shown(Path(args.out) / 'index.html')}",
         file=out,
     )
     return EXIT_OK
@@ -207,6 +273,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m doe_democratie",
         description="Validate survey data and reproduce the 2013 'doe-democratie' report.",
+        epilog=EXIT_CODES,
     )
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -214,8 +281,8 @@ def parser() -> argparse.ArgumentParser:
         "validate",
         help="check a respondent file against the instrument",
         description="Reads PATH (CSV, or JSON records for *.json) against the instrument and "
-        "prints the survey, per-question totals and every problem. Exit code 1 if there are "
-        "problems.",
+        "prints the survey, per-question totals and every problem.",
+        epilog=EXIT_CODES,
     )
     v.add_argument("path", type=Path, metavar="PATH")
     v.add_argument("--instrument", type=Path, metavar="FILE", help="instrument JSON file "
@@ -230,6 +297,7 @@ def parser() -> argparse.ArgumentParser:
         help="run a report specification and write its tables",
         description="Validates and summarises the data, runs the report specification and "
         "writes one CSV per figure, report.json and index.html.",
+        epilog=EXIT_CODES,
     )
     r.add_argument("--data", type=Path, metavar="PATH", help="respondent file (default: the "
                    "bundled synthetic reconstruction of the 2013 data)")
@@ -253,9 +321,15 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None) -> 
         return command(args, out)
     except argparse.ArgumentTypeError as e:
         p.print_usage(sys.stderr)
-        print(f"error: {e}", file=sys.stderr)
-    except (OSError, DoeDemocratieError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {shown(e, MESSAGE_LIMIT)}", file=sys.stderr)
+    except (OSError, DoeDemocratieError, CannotRun) as e:
+        print(f"error: {shown(e, MESSAGE_LIMIT)}", file=sys.stderr)
+    except Exception as e:  # noqa: BLE001 -- exit code 1 must keep meaning "the data has problems"
+        print(
+            f"error: internal error ({type(e).__name__}: {shown(e, MESSAGE_LIMIT)}); please "
+            "report it",
+            file=sys.stderr,
+        )
     return EXIT_ERROR
 
 

@@ -174,6 +174,7 @@ class UnknownIdError(DoeDemocratieError, KeyError):
     kind: str
     id: str
     known: list[str]
+    figure: str | None
 
 class InvalidArgumentError(DoeDemocratieError, ValueError):
     """An argument outside its allowed values."""

@@ -63,7 +63,8 @@ static INSTRUMENT: ExceptionClass = ExceptionClass::new(
 static UNKNOWN_ID: ExceptionClass = ExceptionClass::new(
     "UnknownIdError",
     "A lookup by id that names nothing in the instrument or data.\n\n\
-     Attributes: ``kind`` (``'question'``, ``'scale'``, …), ``id`` and ``known`` (valid ids).",
+     Attributes: ``kind`` (``'question'``, ``'scale'``, …), ``id``, ``known`` (valid ids) and \
+     ``figure`` (the report figure whose specification made the lookup, else None).",
 );
 static INVALID_ARGUMENT: ExceptionClass = ExceptionClass::new(
     "InvalidArgumentError",
@@ -216,7 +217,12 @@ fn to_pyerr(py: Python<'_>, err: Error) -> PyResult<PyErr> {
             ],
         ),
         Error::Io { path, source } => os_error(py, path, &source),
-        Error::UnknownId { kind, id, known } => raise(
+        Error::UnknownId {
+            kind,
+            id,
+            known,
+            figure,
+        } => raise(
             py,
             &UNKNOWN_ID,
             message,
@@ -224,6 +230,7 @@ fn to_pyerr(py: Python<'_>, err: Error) -> PyResult<PyErr> {
                 ("kind", kind.into_pyobject(py)?.into_any()),
                 ("id", id.into_pyobject(py)?.into_any()),
                 ("known", known.into_pyobject(py)?.into_any()),
+                ("figure", figure.into_pyobject(py)?.into_any()),
             ],
         ),
         Error::InvalidArgument {

@@ -37,7 +37,10 @@ impl PyReportSpec {
     }
 
     /// Reads a specification from JSON text (the format :meth:`to_json` writes). Raises
-    /// InstrumentError, with line and column, for text that does not parse.
+    /// InvalidArgumentError (``name == 'spec'``), naming the figure and, for text that does not
+    /// fit the format, the line and column: unknown keys, and figure ids that are not unique
+    /// file-name stems (ASCII letters, digits, ``_``, ``-``, ``.``; see docs/report-format.md),
+    /// are refused.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         let inner = py.detach(|| ReportSpec::from_json(text))?;
@@ -65,8 +68,9 @@ impl PyReportSpec {
         self.inner.figures.iter().map(|f| f.id.as_str()).collect()
     }
 
-    /// Computes every figure over ``survey`` (with the GIL released). Raises UnknownIdError or
-    /// InvalidArgumentError, naming the figure, if a figure does not fit the survey's instrument.
+    /// Computes every figure over ``survey`` (with the GIL released). Raises UnknownIdError (its
+    /// ``figure`` attribute set) or InvalidArgumentError, naming the figure, if a figure does not
+    /// fit the survey's instrument.
     fn run(&self, py: Python<'_>, survey: &Bound<'_, PySurvey>) -> PyResult<PyReport> {
         let survey = &survey.get().inner;
         let inner = py.detach(|| self.inner.run(survey))?;
@@ -135,7 +139,9 @@ impl PyReport {
     }
 
     /// Writes ``<figure id>.csv`` per figure, ``report.json`` (everything) and ``index.html``
-    /// into ``path`` (created if needed); returns the names of the files written.
+    /// into ``path`` (created if needed); returns the names of the files written. Every file is
+    /// created directly inside ``path``: a table id that is not a safe file-name stem raises
+    /// InvalidArgumentError before anything is written.
     fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
         Ok(py.detach(|| self.inner.write_dir(&path))?)
     }

@@ -5,11 +5,20 @@
 //! the numbered key findings and the size-class breakdowns its text quotes. A user's own
 //! specification is the same type, written in code or as JSON ([`ReportSpec::from_json`]; the
 //! format is documented in `docs/report-format.md`).
+//!
+//! Specifications are checked before they run or write anything: unknown keys are refused when
+//! JSON is read, and figure ids must be unique plain file-name stems ([`MAX_FIGURE_ID_LEN`]
+//! characters at most of ASCII letters, digits, `_`, `-`, `.`, not starting with `.`), because
+//! [`Report::write_dir`] names each figure's CSV after its id.
+
+mod file;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+pub use file::MAX_FIGURE_ID_LEN;
 
 use crate::analysis::{self, Options, Table};
 use crate::error::{Error, Result};
@@ -32,6 +41,7 @@ pub enum Measure {
 
 /// One figure (or key finding) of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "file::FigureFile")]
 pub struct FigureSpec {
     /// Identifier, e.g. `fig_3_3` or `kf5`.
     pub id: String,
@@ -48,7 +58,9 @@ pub struct FigureSpec {
 }
 
 impl FigureSpec {
-    /// Computes the figure's table.
+    /// Computes the figure's table. Errors that come from the figure's question, net, items or
+    /// options name the figure (the `figure` of [`Error::UnknownId`], or the message of
+    /// [`Error::InvalidArgument`]).
     pub fn run(&self, survey: &Survey) -> Result<Table> {
         let mut table = match &self.measure {
             Measure::Frequencies => analysis::frequencies(survey, &self.question, &self.options),
@@ -60,7 +72,18 @@ impl FigureSpec {
         .map_err(|e| match e {
             Error::InvalidArgument { name, message } => Error::InvalidArgument {
                 name,
-                message: format!("figure '{}': {message}", self.id),
+                message: format!("figure '{}': {message}", file::shown(&self.id)),
+            },
+            Error::UnknownId {
+                kind,
+                id,
+                known,
+                figure: None,
+            } => Error::UnknownId {
+                kind,
+                id,
+                known,
+                figure: Some(self.id.clone()),
             },
             other => other,
         })?;
@@ -72,6 +95,7 @@ impl FigureSpec {
 
 /// A list of figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportSpec {
     /// Identifier.
     pub id: String,
@@ -83,6 +107,7 @@ pub struct ReportSpec {
 
 /// A computed report: the spec and one table per figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Report {
     /// The specification that was run.
     pub spec: ReportSpec,
@@ -98,13 +123,20 @@ impl ReportSpec {
         ReportSpec::from_json(JSON).expect("the bundled 2013 report spec is valid")
     }
 
-    /// Reads a specification from JSON.
+    /// Reads a specification from JSON and [checks](ReportSpec::check) it. Text that does not
+    /// fit the format (including unknown keys) is [`Error::InvalidSpec`] with its line and
+    /// column and, when the fault is inside a figure, the figure's id and index.
     pub fn from_json(text: &str) -> Result<ReportSpec> {
-        serde_json::from_str(text).map_err(|e| Error::InvalidSpec {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+        let spec: ReportSpec = serde_json::from_str(text).map_err(|e| format_error(text, &e))?;
+        spec.check()?;
+        Ok(spec)
+    }
+
+    /// Checks the rules the JSON format cannot express: every figure id is a unique, plain
+    /// file-name stem (see the [module docs](self)). [`ReportSpec::from_json`] and
+    /// [`ReportSpec::run`] call it; call it yourself on a specification built in code.
+    pub fn check(&self) -> Result<()> {
+        file::check_ids(self.figures.iter().map(|f| f.id.as_str()), "figures")
     }
 
     /// The specification as pretty-printed JSON.
@@ -120,8 +152,9 @@ impl ReportSpec {
             .ok_or_else(|| Error::unknown("figure", id, self.figures.iter().map(|f| f.id.as_str())))
     }
 
-    /// Runs every figure over `survey`.
+    /// [Checks](ReportSpec::check) the specification and runs every figure over `survey`.
     pub fn run(&self, survey: &Survey) -> Result<Report> {
+        self.check()?;
         let tables = self
             .figures
             .iter()
@@ -134,6 +167,42 @@ impl ReportSpec {
     }
 }
 
+/// The parser's error as [`Error::InvalidSpec`], naming the figure it occurred in: the figures are
+/// re-read one by one from the parsed value, and the first that fails with the same message is
+/// the one at fault (a fault outside the figures names none).
+fn format_error(text: &str, e: &serde_json::Error) -> Error {
+    let (line, column) = (e.line(), e.column());
+    let full = e.to_string();
+    let what = full
+        .strip_suffix(&format!(" at line {line} column {column}"))
+        .unwrap_or(&full);
+    let figure = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|value| failing_figure(&value, what));
+    Error::InvalidSpec {
+        line: Some(line),
+        column: Some(column),
+        message: match figure {
+            Some(figure) => format!("{figure}: {what}"),
+            None => what.to_string(),
+        },
+    }
+}
+
+/// The label of the first figure of `spec` that fails to deserialise with message `what`.
+fn failing_figure(spec: &serde_json::Value, what: &str) -> Option<String> {
+    let figures = spec.get("figures")?.as_array()?;
+    let (i, f) = figures
+        .iter()
+        .enumerate()
+        .find(|(_, f)| FigureSpec::deserialize(*f).is_err())?;
+    let message = FigureSpec::deserialize(f).err()?.to_string();
+    (message == what).then(|| {
+        let id = f.get("id").and_then(|id| id.as_str()).unwrap_or("");
+        file::figure_label("figures", i, id)
+    })
+}
+
 impl Report {
     /// The table of one figure.
     pub fn table(&self, id: &str) -> Result<&Table> {
@@ -144,28 +213,37 @@ impl Report {
     }
 
     /// Writes `<id>.csv` per figure, `report.json` (everything) and `index.html` into `dir`.
+    ///
+    /// The table ids are checked like a specification's figure ids before anything is written,
+    /// and every file is created directly inside `dir`: a table id such as `../x` is
+    /// [`Error::InvalidSpec`], never a file elsewhere.
     pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<Vec<String>> {
         let dir = dir.as_ref();
+        file::check_ids(self.tables.iter().map(|t| t.id.as_str()), "tables")?;
+        let mut files = Vec::with_capacity(self.tables.len() + 2);
+        for t in &self.tables {
+            files.push((format!("{}.csv", t.id), t.to_csv()));
+        }
+        files.push((
+            "report.json".into(),
+            serde_json::to_string_pretty(self).expect("reports always serialise") + "\n",
+        ));
+        files.push(("index.html".into(), self.to_html()));
+        let paths = files
+            .iter()
+            .map(|(name, _)| file::file_in(dir, name))
+            .collect::<Result<Vec<_>>>()?;
+
         let io = |path: &Path| {
             let path = path.display().to_string();
             move |source| Error::Io { path, source }
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let mut written = Vec::new();
-        let mut write = |name: String, text: String| -> Result<()> {
-            let path = dir.join(&name);
+        let mut written = Vec::with_capacity(files.len());
+        for ((name, text), path) in files.into_iter().zip(paths) {
             std::fs::write(&path, text).map_err(io(&path))?;
             written.push(name);
-            Ok(())
-        };
-        for t in &self.tables {
-            write(format!("{}.csv", t.id), t.to_csv())?;
         }
-        write(
-            "report.json".into(),
-            serde_json::to_string_pretty(self).expect("reports always serialise") + "\n",
-        )?;
-        write("index.html".into(), self.to_html())?;
         Ok(written)
     }
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from doe_democratie.__main__ import main
+from doe_democratie.__main__ import MESSAGE_LIMIT, main, shown
 
 from conftest import SEED, SOCIAL, Writer
 
@@ -137,3 +138,151 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as info:
         main([])
     assert info.value.code == 2
+
+
+def _spec(figures: list[dict[str, object]], title: str = "Mijn rapport") -> str:
+    return json.dumps({"id": "mine", "title": title, "figures": figures}, ensure_ascii=False)
+
+
+def _figure(id: str, **extra: object) -> dict[str, object]:
+    return {"id": id, "title": "t", "question": "strategy_use", "measure": "frequencies", **extra}
+
+
+@pytest.mark.parametrize("id", ["../escaped", "ABSOLUTE", "", "a/b", "../../tmp/x"])
+def test_report_with_unsafe_figure_id_exits_2_and_writes_nothing(tmp_path: Path, id: str) -> None:
+    """Issue 6, defect 3: such ids wrote outside --out and exited 0."""
+    if id == "ABSOLUTE":
+        id = str(tmp_path / "abs")
+    work = tmp_path / "work"
+    work.mkdir()
+    spec = work / "bad.json"
+    spec.write_text(_spec([_figure(id)]), encoding="utf-8")
+    out = work / "out"
+    done = run("report", "--spec", str(spec), "--out", str(out), cwd=work)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "invalid report specification" in done.stderr and "figures[0]" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+    assert sorted(p.name for p in work.iterdir()) == ["bad.json"]
+
+
+def test_report_with_misspelt_spec_key_exits_2(tmp_path: Path, write: Writer,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 6, defect 8."""
+    spec = write("spec.json", _spec([_figure("seed", options={"itemz": {"items": ["seed_money"]}})]))
+    assert main(["report", "--spec", str(spec), "--out", str(tmp_path / "o")], io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "figure 'seed' (figures[0]): unknown field `itemz`" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_report_with_unknown_question_exits_2_naming_the_figure(
+    tmp_path: Path, write: Writer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write("spec.json", _spec([_figure("f1", question="strategy_usage")]))
+    assert main(["report", "--spec", str(spec), "--out", str(tmp_path / "o")], io.StringIO()) == 2
+    assert "error: figure 'f1': unknown question 'strategy_usage'" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_report_with_non_utf8_spec_exits_2(tmp_path: Path, write: Writer) -> None:
+    """Issue 6, defect 13: a traceback and exit code 1 (which means data problems) before."""
+    spec = write("spec.json", _spec([_figure("f1")], title="Gemeente Súdwest").encode("latin-1"))
+    done = run("report", "--spec", str(spec), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "not UTF-8 text (byte 0xfa at offset" in done.stderr
+    assert done.stdout == ""
+
+
+def test_report_accepts_a_spec_with_byte_order_mark(tmp_path: Path, write: Writer) -> None:
+    spec = write("spec.json", b"\xef\xbb\xbf" + _spec([_figure("f1")]).encode("utf-8"))
+    assert main(["report", "--spec", str(spec), "--out", str(tmp_path / "o")], io.StringIO()) == 0
+    assert (tmp_path / "o" / "f1.csv").is_file()
+
+
+ESC = "\x1b]0;pwned\x07\x1b[2J"
+
+
+def test_shown_escapes_and_caps() -> None:
+    assert shown("fig_3_3") == "fig_3_3"
+    assert shown("a\x1b[31mb\tc\nd\u202ee\u200bf\x7f") == (
+        "a\\x1b[31mb\\tc\\nd\\u202ee\\u200bf\\x7f"
+    )
+    assert shown("Súdwest-Fryslân, ’s-Hertogenbosch") == "Súdwest-Fryslân, ’s-Hertogenbosch"
+    assert shown("\udcff\U000e0001") == "\\udcff\\U000e0001"
+    long = shown("x" * 1_000_000)
+    assert long == "x" * 200 + "… (1000000 characters)"
+    assert shown("\x1b" * 100, limit=10) == "\\x1b\\x1b… (100 characters)"
+    assert shown("y" * 200) == "y" * 200
+
+
+def _assert_safe(text: str) -> None:
+    assert "\x1b" not in text and "\x07" not in text
+    assert max(map(len, text.splitlines())) < MESSAGE_LIMIT + 100
+
+
+def test_report_output_escapes_and_caps_input(
+    tmp_path: Path, write: Writer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Terminal escape codes and megabyte values from the input are escaped and cut."""
+    figure = _figure("f1", title=ESC + "t" * 1_000_000)
+    spec = write(f"spec{ESC}.json", _spec([figure], title=ESC + "report"))
+    data = write(
+        f"data{ESC}.csv",
+        f"respondent_id;municipality;inhabitants;{SEED}\nr1;GM0001;12000;1\n",
+    )
+    buf = io.StringIO()
+    code = main(["report", "--data", str(data), "--spec", str(spec), "--out", str(tmp_path / "o")], buf)
+    assert code == 0
+    text = buf.getvalue()
+    _assert_safe(text)
+    assert "report: \\x1b]0;pwned\\x07\\x1b[2Jreport" in text
+    assert f"({len(ESC) + 1_000_000} characters)" in text
+    assert "data\\x1b]0;pwned" in text
+
+
+def test_validate_output_escapes_and_caps_cells(
+    write: Writer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write(
+        f"data{ESC}.csv",
+        f"respondent_id;municipality;inhabitants;{SEED}\n"
+        f"r1;GM0001;12000;{ESC}\nr2;GM0002;12000;{'9' * 1_000_000}\n",
+    )
+    buf = io.StringIO()
+    assert main(["validate", str(data), "--lenient"], buf) == 1
+    text = buf.getvalue()
+    _assert_safe(text)
+    assert "\\x1b" in text or "\\u{1b}" in text
+    # Errors on stderr too: a missing file whose name carries escape codes.
+    assert main(["validate", str(data) + ESC], io.StringIO()) == 2
+    _assert_safe(capsys.readouterr().err)
+
+
+def test_unexpected_errors_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit code 1 means data problems; a bug must not look like one."""
+    import doe_democratie.__main__ as cli
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom" + ESC)
+
+    monkeypatch.setattr(cli, "summarise", broken)
+    assert main(["report", "--out", "/nonexistent/never-written"], io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: boom\\x1b" in err
+    _assert_safe(err)
+
+
+def test_help_documents_the_exit_codes() -> None:
+    for args in [["--help"], ["report", "--help"], ["validate", "--help"]]:
+        done = run(*args)
+        assert done.returncode == 0
+        text = " ".join(done.stdout.split())
+        assert "exit codes: 0 done" in text and "1 the data has problems" in text, args
+        assert "2 the command cannot run" in text
+    import doe_democratie.__main__ as cli
+
+    assert cli.__doc__ is not None and "Exit codes" in cli.__doc__

@@ -129,3 +129,98 @@ def test_datasets_module() -> None:
     assert dd.datasets is datasets
     with pytest.raises(dd.UnknownIdError):
         dd._core._dataset("nope")  # type: ignore[arg-type]
+
+
+def _one_figure(figure: dict[str, object]) -> str:
+    return json.dumps({"id": "s", "title": "s", "figures": [figure]})
+
+
+def _figure(id: str, **extra: object) -> dict[str, object]:
+    return {"id": id, "title": "t", "question": "strategy_use", "measure": "frequencies", **extra}
+
+
+@pytest.mark.parametrize(
+    ("id", "needle"),
+    [
+        ("../escaped", "figure '../escaped' (figures[0]): the id contains '/'"),
+        ("/tmp/abs", "figure '/tmp/abs' (figures[0]): the id contains '/'"),
+        ("", "figures[0]: the id is empty"),
+        ("a/b", "the id contains '/'"),
+        (".hidden", "the id starts with '.'"),
+        ("x" * 65, "at most 64"),
+    ],
+)
+def test_unsafe_figure_ids_are_refused(id: str, needle: str) -> None:
+    """Figure ids name the CSV files: issue 6, defect 3 (`../escaped` wrote outside the folder)."""
+    with pytest.raises(dd.InvalidArgumentError) as info:
+        dd.ReportSpec.from_json(_one_figure(_figure(id)))
+    assert info.value.name == "spec"
+    assert needle in str(info.value)
+
+
+def test_duplicate_figure_ids_are_refused() -> None:
+    text = json.dumps({"id": "s", "title": "s", "figures": [_figure("a"), _figure("A")]})
+    with pytest.raises(dd.InvalidArgumentError, match=r"figure 'A' \(figures\[1\]\)"):
+        dd.ReportSpec.from_json(text)
+
+
+def test_report_with_unsafe_table_ids_writes_nothing(report: dd.Report, tmp_path: Path) -> None:
+    """A report whose table ids were changed behind the spec's back (here through its pickled
+    state) still cannot write outside the folder."""
+    small = dd.ReportSpec.from_json(_one_figure(_figure("fine"))).run(datasets.doe_democratie_2013())
+    state = json.loads(small.__reduce__()[1][0])
+    for id in ["../escaped", str(tmp_path / "abs"), "a/b"]:
+        state["tables"][0]["id"] = id
+        bad = dd.Report._from_state(json.dumps(state))  # type: ignore[attr-defined]
+        with pytest.raises(dd.InvalidArgumentError, match="tables\\[0\\]"):
+            bad.write_dir(tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ({"options": {"itemz": {"items": ["seed_money"]}}}, "`itemz`"),
+        ({"options": {"items": {"item": ["seed_money"]}}}, "`item`"),
+        ({"options": {"by": {"attribute": "size_class", "group": {}}}}, "`group`"),
+        ({"option": {}}, "`option`"),
+    ],
+)
+def test_misspelt_spec_keys_are_refused(extra: dict[str, object], key: str) -> None:
+    """Issue 6, defect 8: `options.itemz` and `items: {"item": ...}` used to mean every item."""
+    with pytest.raises(dd.InvalidArgumentError) as info:
+        dd.ReportSpec.from_json(_one_figure(_figure("seed", **extra)))
+    message = str(info.value)
+    assert "figure 'seed' (figures[0]): unknown field" in message and key in message
+    assert "(line 1, column" in message
+
+
+def test_misspelt_keyword_options_are_refused(survey: dd.Survey) -> None:
+    """The measures' keyword options refuse unknown names and unknown breakdown keys too."""
+    with pytest.raises(TypeError, match="itemz"):
+        survey.frequencies("strategy_use", itemz=["seed_money"])  # type: ignore[call-arg]
+    with pytest.raises(dd.InvalidArgumentError, match="unknown key 'group'"):
+        survey.frequencies("strategy_use", by={"attribute": "size_class", "group": {}})
+
+
+@pytest.mark.parametrize(
+    ("figure", "kind", "id"),
+    [
+        ({"question": "strategy_usage"}, "question", "strategy_usage"),
+        ({"measure": "net", "net": "top9"}, "net", "top9"),
+        ({"options": {"items": {"items": ["seed_mony"]}}}, "item", "seed_mony"),
+    ],
+)
+def test_unknown_ids_name_the_figure(
+    survey: dd.Survey, figure: dict[str, object], kind: str, id: str
+) -> None:
+    """Issue 6, defect 13: the figure id that docs/report-format.md promises."""
+    spec = dd.ReportSpec.from_json(_one_figure({**_figure("f1"), **figure}))
+    with pytest.raises(dd.UnknownIdError) as info:
+        spec.run(survey)
+    assert isinstance(info.value, KeyError)
+    assert (info.value.kind, info.value.id, info.value.figure) == (kind, id, "f1")
+    assert str(info.value).startswith(f"figure 'f1': unknown {kind} '{id}'")
+    with pytest.raises(dd.UnknownIdError) as other:
+        survey.frequencies("strategy_usage")
+    assert other.value.figure is None
