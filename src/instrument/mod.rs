@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use attributes::find_level;
 pub use attributes::{Attributes, Grouping, Level, SizeClass};
+pub(crate) use encoding::guess_encoding;
 pub use question::{Item, Question, QuestionKind, Unit};
 pub(crate) use scale::integral_float;
-pub(crate) use encoding::guess_encoding;
 pub use scale::{Category, Code, MissingCode, MissingKind, Net, Scale, NO_ANSWER};
 
 use crate::error::{Error, Result};
