@@ -20,6 +20,7 @@ pub const DOE_DEMOCRATIE_2013_CSV: &str =
 /// let survey = doe_democratie::datasets::doe_democratie_2013();
 /// assert_eq!((survey.n_respondents(), survey.n_municipalities()), (126, 98));
 /// ```
+#[allow(clippy::expect_used)] // bundled with the crate and read by the tests: cannot fail at run time
 pub fn doe_democratie_2013() -> Survey {
     Survey::read_csv_str(
         DOE_DEMOCRATIE_2013_CSV,

@@ -33,6 +33,11 @@
 //! assert_eq!(survey.validation_report().len(), 1);
 //! ```
 
+// No panic may cross into Python: library code returns typed errors instead of unwrapping, and
+// each place that cannot fail says why where it is allowed. Unit tests may unwrap (clippy.toml);
+// integration tests are other crates and not covered.
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 pub mod analysis;
 pub mod consolidate;
 pub mod data;

@@ -588,7 +588,9 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
             let ties = order.iter().filter(|&&j| picked[j][slot] == count).count();
             let base = units_in_slot[slot];
             let percentage = pct(count, base);
-            let item = p.items[i].0.expect("multi-select options are items");
+            let Some(item) = p.items[i].0 else {
+                continue; // every multi-select option is an item of its question
+            };
             rows.push(Row {
                 question: p.question.id.clone(),
                 item: Some(item.id.clone()),

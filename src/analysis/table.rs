@@ -119,6 +119,7 @@ impl Table {
     }
 
     /// The table as CSV (comma-separated, header row, full precision).
+    #[allow(clippy::expect_used)] // writes to memory, from `String` fields: cannot fail
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(ROW_FIELDS).expect("writing to memory");

@@ -196,9 +196,9 @@ impl Layout {
             }
             ColumnKind::Flag => (vec![0, 1], vec![true, true], 2, 1, 0),
             ColumnKind::Coded => {
-                let scale = instrument
-                    .scale_of(question)
-                    .expect("coded columns of a validated instrument have a scale");
+                let scale = instrument.scale_of(question).ok_or_else(|| {
+                    Error::instrument(&col.name, "a coded column without a scale")
+                })?;
                 let mut codes: Vec<Code> = scale.categories().iter().map(|c| c.code).collect();
                 let mut base = vec![true; codes.len()];
                 let n_sub = codes.len();
@@ -254,15 +254,17 @@ impl Layout {
 }
 
 /// The codes of a column as one slice (borrowed from the column-major store).
-pub(super) fn column_codes(survey: &Survey, position: usize) -> Cow<'_, [Code]> {
-    let view = survey
-        .responses()
-        .codes(position)
-        .expect("coded and flag columns are stored");
-    match view.to_slice() {
+pub(super) fn column_codes(survey: &Survey, position: usize) -> Result<Cow<'_, [Code]>> {
+    let view = survey.responses().codes(position).ok_or_else(|| {
+        Error::instrument(
+            format!("columns[{position}]"),
+            "the column is not stored as codes",
+        )
+    })?;
+    Ok(match view.to_slice() {
         Some(s) => Cow::Borrowed(s),
         None => Cow::Owned(view.to_vec()),
-    }
+    })
 }
 
 fn consolidate_columns(
@@ -300,7 +302,7 @@ fn consolidate_columns(
         // Not in the input: every cell is empty.
         return Ok(WeightedColumn::new(&col.name, unit, 0));
     }
-    let codes = column_codes(survey, position);
+    let codes = column_codes(survey, position)?;
     let (Some(policy), Some(groups)) = (policy, groups) else {
         return per_respondent(&col.name, &codes, &layout);
     };

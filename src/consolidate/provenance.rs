@@ -105,7 +105,7 @@ fn disagreements_in(survey: &Survey, groups: &Groups) -> Result<Vec<Disagreement
             continue;
         }
         let layout = Layout::of(instrument, pos)?;
-        let codes = column_codes(survey, pos);
+        let codes = column_codes(survey, pos)?;
         for m in 0..groups.n_groups() {
             let members = groups.members(m);
             if members.len() < 2 {

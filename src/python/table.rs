@@ -87,6 +87,7 @@ pub(crate) fn import_pandas<'py>(py: Python<'py>, what: &str) -> PyResult<Bound<
     })
 }
 
+#[allow(clippy::expect_used)] // plain data (non-finite floats become null): cannot fail
 fn to_json(table: &Table) -> String {
     serde_json::to_string_pretty(table).expect("tables always serialise") + "\n"
 }

@@ -120,6 +120,7 @@ impl ReportSpec {
     pub fn doe_democratie_2013() -> ReportSpec {
         const JSON: &str = include_str!("doe_democratie_2013.json");
         // Bundled with the crate and run by the tests; failing here is a build defect.
+        #[allow(clippy::expect_used)]
         ReportSpec::from_json(JSON).expect("the bundled 2013 report spec is valid")
     }
 
@@ -140,6 +141,7 @@ impl ReportSpec {
     }
 
     /// The specification as pretty-printed JSON.
+    #[allow(clippy::expect_used)] // plain data with string keys: serialising cannot fail
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("report specs always serialise") + "\n"
     }
@@ -224,10 +226,11 @@ impl Report {
         for t in &self.tables {
             files.push((format!("{}.csv", t.id), t.to_csv()));
         }
-        files.push((
-            "report.json".into(),
-            serde_json::to_string_pretty(self).expect("reports always serialise") + "\n",
-        ));
+        let json = serde_json::to_string_pretty(self).map_err(|e| Error::InvalidArgument {
+            name: "report",
+            message: format!("cannot serialise the report: {e}"),
+        })?;
+        files.push(("report.json".into(), json + "\n"));
         files.push(("index.html".into(), self.to_html()));
         let paths = files
             .iter()
