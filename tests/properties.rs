@@ -9,7 +9,9 @@
 //! Every generated survey also carries its own truth, so reading it is checked against what was
 //! written, and each measure against a direct reference computation.
 //!
-//! Each property runs `CASES` cases; the whole file takes a few seconds in a debug build.
+//! Each property runs `CASES` cases, so the whole file takes seconds in a debug build; for a
+//! longer search set `PROPTEST_CASES` (e.g. `PROPTEST_CASES=5000 cargo test --release --test
+//! properties`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,7 +36,10 @@ const CASES: u32 = 96;
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: CASES,
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(CASES),
         // Failures are turned into plain regression tests at the end of this file instead.
         failure_persistence: None,
         ..ProptestConfig::default()
@@ -389,7 +394,7 @@ fn resp_draft(n_columns: usize) -> impl Strategy<Value = RespDraft> {
         any::<bool>(),
         prop::bool::weighted(0.3),
         vec(
-            proptest::option::weighted(0.8, (any::<Index>(), 0u8..8)),
+            proptest::option::weighted(0.8, (any::<Index>(), 0u8..10)),
             n_columns,
         ),
     )
@@ -524,6 +529,8 @@ fn coded_cell(scale: &Scale, pick: Index, form: u8, missing_only: bool) -> (Out,
         4 => Out::Str(nl.into()),
         5 => Out::Str(en.into()),
         6 => Out::Str(format!("  {nl} ")),
+        7 => Out::Str(code.to_string()),
+        8 => Out::Str(format!("{code}.0")),
         // Lower case only where it cannot change a non-ASCII label ('weet niet').
         _ if nl.is_ascii() => Out::Str(nl.to_lowercase()),
         _ => Out::Str(nl.into()),
@@ -532,24 +539,34 @@ fn coded_cell(scale: &Scale, pick: Index, form: u8, missing_only: bool) -> (Out,
 }
 
 fn flag_cell(picked: bool, form: u8) -> Out {
-    match form % 4 {
+    match form % 6 {
         0 => Out::Int(i64::from(picked)),
         1 => Out::Bool(picked),
         2 => Out::Str(if picked { "1" } else { "0" }.into()),
+        3 => Out::Str(if picked { "TRUE" } else { "false" }.into()),
+        4 => Out::Str(if picked { "1.0" } else { "0" }.into()),
         _ => Out::Float(if picked { 1.0 } else { 0.0 }),
     }
 }
 
-/// Inhabitants inside size class `k` (any positive number when there are no classes).
+/// Inhabitants inside size class `k` (any positive number when there are no classes), often
+/// right at one of its bounds.
 fn inhabitants_in(classes: &[SizeClass], k: usize, offset: u32) -> u32 {
-    let Some(class) = classes.get(k) else {
-        return 1 + offset % 1_000_000;
+    let (lo, hi) = match classes.get(k) {
+        None => (1, 1_000_000),
+        Some(class) => {
+            let lo = class.min_inhabitants.max(1);
+            let hi = classes
+                .get(k + 1)
+                .map_or(lo + 999_999, |c| c.min_inhabitants - 1);
+            (lo, hi)
+        }
     };
-    let lo = class.min_inhabitants.max(1);
-    let hi = classes
-        .get(k + 1)
-        .map_or(lo + 999_999, |c| c.min_inhabitants - 1);
-    lo + offset % (hi - lo + 1)
+    match offset % 8 {
+        0 => lo,
+        1 => hi,
+        _ => lo + offset % (hi - lo + 1),
+    }
 }
 
 /// A municipality's attributes: `(name, size class index, inhabitants, province as written and
@@ -639,10 +656,10 @@ fn municipality_cells(
                 if let Some(k) = k {
                     known.size_class = Some(classes[k].id.clone());
                 }
-                if form % 2 == 0 {
-                    Out::Int(i64::from(inh))
-                } else {
-                    Out::Str(inh.to_string())
+                match form % 3 {
+                    0 => Out::Int(i64::from(inh)),
+                    1 => Out::Str(inh.to_string()),
+                    _ => Out::Float(f64::from(inh)),
                 }
             }
             _ => Out::Empty,
@@ -697,7 +714,7 @@ fn generate(inst: &Instrument, draft: &DataDraft) -> Generated {
         let values = muni_values(inst, &draft.munis[mi % draft.munis.len()], form);
         let m = *order.entry(mi).or_insert_with(|| {
             truth.municipalities.push(Municipality {
-                id: format!("GM{mi:04}"),
+                id: municipality_id(mi),
                 name: None,
                 inhabitants: None,
                 size_class: None,
@@ -705,12 +722,13 @@ fn generate(inst: &Instrument, draft: &DataDraft) -> Generated {
             });
             truth.municipalities.len() as u32 - 1
         });
-        let muni = if resp.pad_muni {
-            format!(" GM{mi:04}\t")
-        } else {
-            format!("GM{mi:04}")
+        let muni = match (mi % 3, resp.pad_muni) {
+            // A number, as a spreadsheet stores a CBS code without its 'GM'.
+            (2, _) => Out::Int(100 + mi as i64),
+            (_, true) => Out::Str(format!(" {}\t", municipality_id(mi))),
+            (_, false) => Out::Str(municipality_id(mi)),
         };
-        let mut row = vec![respondent_id(r, resp.id_form), Out::Str(muni)];
+        let mut row = vec![respondent_id(r, resp.id_form), muni];
         let known = &mut truth.municipalities[m as usize];
         row.extend(municipality_cells(inst, draft, resp, &values, known));
         let role = resp
@@ -747,6 +765,14 @@ fn generate(inst: &Instrument, draft: &DataDraft) -> Generated {
         rows,
         omit_empty: draft.resps.iter().map(|r| r.omit_empty).collect(),
         truth,
+    }
+}
+
+fn municipality_id(mi: usize) -> String {
+    if mi % 3 == 2 {
+        (100 + mi).to_string()
+    } else {
+        format!("GM{mi:04}")
     }
 }
 
@@ -817,8 +843,13 @@ fn rotate_columns(header: &mut [String], rows: &mut [Vec<Out>], by: Index) {
 
 impl Generated {
     fn csv(&self, delimiter: u8) -> String {
+        self.csv_with(delimiter, csv::Terminator::Any(b'\n'))
+    }
+
+    fn csv_with(&self, delimiter: u8, terminator: csv::Terminator) -> String {
         let mut w = csv::WriterBuilder::new()
             .delimiter(delimiter)
+            .terminator(terminator)
             .from_writer(Vec::new());
         w.write_record(&self.header).unwrap();
         for row in &self.rows {
@@ -918,6 +949,9 @@ proptest! {
         let options = ReadOptions { delimiter: Some(b';'), ..ReadOptions::default() };
         let explicit = Survey::read_csv_str(&g.csv(b';'), &inst, &options).unwrap();
         assert_eq!(&explicit, &comma);
+        // As Excel on Windows saves 'CSV UTF-8': a byte-order mark and CRLF line ends.
+        let excel = format!("\u{feff}{}", g.csv_with(b';', csv::Terminator::CRLF));
+        assert_eq!(&Survey::read_csv_str(&excel, &inst, &ReadOptions::default()).unwrap(), &comma);
     }
 }
 
@@ -1585,11 +1619,15 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn largest_remainder_rows_total_exactly_100(halves in vec(0u32..400, 1..9)) {
-        // Counts in halves, as split consolidation makes them.
-        let base: f64 = halves.iter().map(|&h| f64::from(h) / 2.0).sum();
+    fn largest_remainder_rows_total_exactly_100(
+        parts in vec(0u32..400, 1..9),
+        k in 1u32..=12,
+    ) {
+        // Counts in k-ths, as split consolidation makes them (thirds and sevenths are inexact).
+        let counts: Vec<f64> = parts.iter().map(|&a| f64::from(a) / f64::from(k)).collect();
+        let base: f64 = counts.iter().sum();
         prop_assume!(base > 0.0);
-        let exact: Vec<f64> = halves.iter().map(|&h| 100.0 * (f64::from(h) / 2.0) / base).collect();
+        let exact: Vec<f64> = counts.iter().map(|&c| 100.0 * c / base).collect();
         let printed = largest_remainder(&exact, 100);
         assert_eq!(printed.iter().sum::<i64>(), 100, "{exact:?} → {printed:?}");
         for (p, x) in printed.iter().zip(&exact) {

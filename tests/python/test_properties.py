@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import pickle
 import random
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ import pytest
 
 import doe_democratie as dd
 
-SEEDS = range(24)
+# More seeds for a longer search: DD_PROPERTY_SEEDS=1000 python -m pytest tests/python/test_properties.py
+SEEDS = range(int(os.environ.get("DD_PROPERTY_SEEDS", "24")))
 
 # Texts for open answers, names and free-text attributes (blanks read as empty).
 TEXTS = [
