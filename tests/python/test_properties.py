@@ -232,7 +232,8 @@ def _municipalities(rng: random.Random, attrs: Dict[str, Any], n: int) -> List[D
         provinces = attrs.get("provinces", [])
         out.append(
             {
-                "id": f"GM{m:04d}",
+                # Every third a number, as a spreadsheet stores a CBS code without its 'GM'.
+                "id": 100 + m if m % 3 == 2 else f"GM{m:04d}",
                 "name": rng.choice(TEXTS[:7]),
                 "inhabitants": inhabitants,
                 "class": classes[k] if k is not None else None,
@@ -269,12 +270,16 @@ def _answers(rng: random.Random, columns: List[Column], present: List[str]) -> D
 
 def _attribute_cells(rng: random.Random, attrs: Dict[str, Any], muni: Dict[str, Any]) -> Dict[str, Any]:
     """The municipality attributes one row writes (each may be left out)."""
-    cells: Dict[str, Any] = {"municipality": rng.choice([muni["id"], f" {muni['id']} "])}
+    muni_id = muni["id"]
+    written = [muni_id, f" {muni_id} "] if isinstance(muni_id, str) else [muni_id, str(muni_id)]
+    cells: Dict[str, Any] = {"municipality": rng.choice(written)}
     if rng.random() < 0.6:
         cells["municipality_name"] = muni["name"]
     if rng.random() < 0.6:
         inhabitants = muni["inhabitants"]
-        cells["inhabitants"] = rng.choice([inhabitants, str(inhabitants), np.int64(inhabitants)])
+        cells["inhabitants"] = rng.choice(
+            [inhabitants, str(inhabitants), np.int64(inhabitants), float(inhabitants)]
+        )
     if muni["class"] is not None and rng.random() < 0.5:
         cells["size_class"] = _level_value(rng, muni["class"])
     province = muni["province"]
