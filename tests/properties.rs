@@ -1548,10 +1548,10 @@ proptest! {
     fn single_respondent_municipalities_consolidate_to_their_answers((inst, g) in single_respondent_case()) {
         let survey = g.read_json(&inst);
         assert_eq!(survey.n_municipalities(), survey.n_respondents());
-        let groups = Groups::of(&survey);
+        let groups = Groups::of(&survey).unwrap();
         let repeated = repeated_rows(&g).read_csv(&inst, b',');
         assert_eq!(repeated.n_municipalities(), survey.n_municipalities());
-        let repeated_groups = Groups::of(&repeated);
+        let repeated_groups = Groups::of(&repeated).unwrap();
         for (p, col) in inst.columns().iter().enumerate() {
             if col.kind == ColumnKind::Text {
                 continue;
@@ -1578,7 +1578,7 @@ proptest! {
     #[test]
     fn split_weights_per_municipality_sum_to_one((inst, g) in survey_case(4, 30)) {
         let survey = g.read_csv(&inst, b',');
-        let groups = Groups::of(&survey);
+        let groups = Groups::of(&survey).unwrap();
         for (p, col) in inst.columns().iter().enumerate() {
             let codes = match col.kind {
                 ColumnKind::Text => continue,
