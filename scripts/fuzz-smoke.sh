@@ -63,13 +63,11 @@ dict_of() {
 
 run() {
   local target=$1 log="fuzz/logs/$1.log"
-  local artifacts="$root/fuzz/artifacts/$target/"
-  mkdir -p "$artifacts"
-  # -rss_limit_mb and -timeout turn blow-ups and hangs into findings too.
+  # cargo fuzz saves a failing input under fuzz/artifacts/<target>/; -rss_limit_mb and -timeout
+  # turn memory blow-ups and hangs into findings too.
   cargo fuzz run "${build_flags[@]}" "$target" "$root/fuzz/corpus/$target" -- \
     -max_total_time="$seconds" -dict="$root/$(dict_of "$target")" \
-    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$artifacts" >"$log" 2>&1
+    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"$log" 2>&1
 }
 
 mkdir -p fuzz/logs
@@ -93,13 +91,16 @@ while [ ${#pending[@]} -gt 0 ]; do
 done
 
 failed=0
-printf '\n%-14s %-7s %12s %8s %10s\n' target result executions corpus "corpus KB"
+printf '\n%-14s %-7s %12s %8s %-22s\n' target result executions exec/s "corpus (units/size)"
 for target in "${targets[@]}"; do
   log="fuzz/logs/$target.log"
+  # A target that fails while loading its corpus has no status lines yet, hence `|| true`.
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  files=$(find "fuzz/corpus/$target" -type f | wc -l)
-  kb=$(du -sk "fuzz/corpus/$target" | cut -f1)
-  printf '%-14s %-7s %12s %8s %10s\n' "$target" "${status[$target]}" "${execs:-?}" "$files" "$kb"
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  # libFuzzer's last status line: "#N DONE cov: .. ft: .. corp: units/size ..".
+  corpus=$({ grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" || true; } | tail -1 | cut -d' ' -f2)
+  printf '%-14s %-7s %12s %8s %-22s\n' "$target" "${status[$target]}" "${execs:-?}" \
+    "${rate:-?}" "${corpus:-?}"
   if [ "${status[$target]}" != ok ]; then
     failed=1
   fi
@@ -109,6 +110,7 @@ for target in "${targets[@]}"; do
     echo
     echo "== $target failed; end of fuzz/logs/$target.log:"
     tail -n 40 "fuzz/logs/$target.log"
+    echo "failing inputs: $(find "fuzz/artifacts/$target" -type f | tr '\n' ' ')"
   fi
 done
 echo "fuzz smoke: ${#targets[@]} targets, ${seconds} s each, total $(($(date +%s) - t0)) s"
