@@ -83,8 +83,8 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// Invariants of a measure's table; `n_units` is the number of municipalities or respondents
-/// the question's unit has, `disjoint` whether the breakdown's groups cannot overlap.
+/// Invariants of a measure's table on a survey with these counts of municipalities and
+/// respondents; `disjoint`: whether the breakdown's groups cannot overlap.
 pub fn check_table(table: &Table, n_municipalities: usize, n_respondents: usize, disjoint: bool) {
     for r in &table.rows {
         let n_units = match r.unit {
