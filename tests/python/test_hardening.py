@@ -6,7 +6,6 @@ import json
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 import doe_democratie as dd
 
 from conftest import SEED, SUCCESS, Writer
+from hostile_runner import Repeating
 
 
 
@@ -81,22 +81,6 @@ def test_masked_values_are_empty_cells() -> None:
     records = [{"respondent_id": "1", "municipality": "GM1", SEED: np.ma.masked}]
     summary = [s for s in dd.Survey.from_records(records).item_summary() if s["column"] == SEED][0]
     assert summary["missing"] == 1
-
-
-class Repeating(Mapping[str, Any]):
-    """A mapping whose items() repeats a key, as a custom mapping can."""
-
-    def __getitem__(self, key: str) -> Any:
-        return "GM1"
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(["respondent_id", "municipality"])
-
-    def __len__(self) -> int:
-        return 2
-
-    def items(self) -> Any:
-        return [("respondent_id", "1"), ("municipality", "GM1"), ("municipality", "GM2")]
 
 
 def test_a_key_twice_in_one_record_is_a_duplicate_column(write: Writer) -> None:
