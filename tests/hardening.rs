@@ -315,6 +315,23 @@ fn defect_13_utf16_without_bom_gets_the_encoding_hint() {
 }
 
 #[test]
+fn defect_13_text_and_file_of_the_same_bytes_are_read_alike() {
+    // Found by the `csv` fuzz target: the text reader accepted NUL bytes the file reader refused.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/hostile/fuzz/csv-nul-after-header.csv");
+    let bytes = std::fs::read(&path).expect("fuzz input");
+    let text = std::str::from_utf8(&bytes).expect("valid UTF-8 with NUL bytes");
+    let from_text = problem(csv(text));
+    let from_file = problem(Survey::from_csv_path(&path, &inst()));
+    for p in [&from_text, &from_file] {
+        assert_eq!((p.kind, p.row), (ProblemKind::Encoding, Some(1)), "{p}");
+        assert!(p.message.contains("NUL byte at offset 58"), "{p}");
+    }
+    let p = problem(json("[{\"respondent_id\": \"1\u{0}\", \"municipality\": \"GM1\"}]"));
+    assert_eq!(p.kind, ProblemKind::Encoding);
+}
+
+#[test]
 fn defect_13_long_values_are_capped_and_control_characters_escaped() {
     let long = "x".repeat(1_000_000);
     let p = problem(csv(&format!(

@@ -468,15 +468,7 @@ pub(crate) fn decode_utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, 
             ),
         ));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(fatal(
-            source,
-            ProblemKind::Encoding,
-            Some(1 + line_breaks(bytes.get(..at).unwrap_or_default())),
-            Some("0x00"),
-            format!("the file holds a NUL byte at offset {at}: it is binary, not text"),
-        ));
-    }
+    refuse_nul(bytes, source)?;
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let byte = bytes.get(at).copied().unwrap_or_default();
@@ -491,6 +483,27 @@ pub(crate) fn decode_utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, 
             ),
         )
     })
+}
+
+/// Refuses input holding a NUL byte: no CSV or JSON text has one, a binary file has many.
+fn refuse_nul(bytes: &[u8], source: &str) -> Result<(), Error> {
+    let Some(at) = bytes.iter().position(|&b| b == 0) else {
+        return Ok(());
+    };
+    Err(fatal(
+        source,
+        ProblemKind::Encoding,
+        Some(1 + line_breaks(bytes.get(..at).unwrap_or_default())),
+        Some("0x00"),
+        format!("the input holds a NUL byte at offset {at}: it is binary, not text"),
+    ))
+}
+
+/// Refuses text that is larger than `limits.max_input_bytes` or holds a NUL byte, so text and
+/// files of the same bytes are read alike.
+fn check_text(text: &str, source: &str, limits: &Limits) -> Result<(), Error> {
+    check_input_size(text.len(), source, limits)?;
+    refuse_nul(text.as_bytes(), source)
 }
 
 /// `Some("little")`/`Some("big")` for UTF-16 text: by its byte-order mark, or without one by NUL
@@ -552,7 +565,7 @@ pub fn parse_csv(
     delimiter: Option<u8>,
     limits: &Limits,
 ) -> Result<RawTable, Error> {
-    check_input_size(text.len(), source, limits)?;
+    check_text(text, source, limits)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
     let mut reader = csv::ReaderBuilder::new()
@@ -717,7 +730,7 @@ impl<'a> LineCounter<'a> {
 /// Parses JSON text holding a list of records (objects mapping column names to values).
 /// Numbers are kept as written ([`Cell::Number`]); a key repeated within a record is refused.
 pub fn parse_json_records(text: &str, source: &str, limits: &Limits) -> Result<RawTable, Error> {
-    check_input_size(text.len(), source, limits)?;
+    check_text(text, source, limits)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
         if e.is_data() {
