@@ -327,7 +327,9 @@ fn defect_13_text_and_file_of_the_same_bytes_are_read_alike() {
         assert_eq!((p.kind, p.row), (ProblemKind::Encoding, Some(1)), "{p}");
         assert!(p.message.contains("NUL byte at offset 58"), "{p}");
     }
-    let p = problem(json("[{\"respondent_id\": \"1\u{0}\", \"municipality\": \"GM1\"}]"));
+    let p = problem(json(
+        "[{\"respondent_id\": \"1\u{0}\", \"municipality\": \"GM1\"}]",
+    ));
     assert_eq!(p.kind, ProblemKind::Encoding);
 }
 
@@ -463,4 +465,138 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+// --- findings of the review of the fixes ----------------------------------------------------
+
+#[test]
+fn a_lenient_survey_with_a_size_class_conflict_round_trips() {
+    // Row 3's inhabitants contradict row 2's size class: reported, and not stored beside it.
+    let s = Survey::read_csv_str(
+        "respondent_id;municipality;inhabitants;size_class\n1;GM1;;lt_20k\n2;GM1;150000;\n",
+        &inst(),
+        &ReadOptions::lenient(),
+    )
+    .expect("lenient");
+    assert_eq!(
+        s.validation_report()
+            .of_kind(ProblemKind::InconsistentMunicipality)
+            .count(),
+        1
+    );
+    assert_eq!((inhabitants(&s), size_class(&s)), (None, Some("lt_20k")));
+    let back: Survey =
+        serde_json::from_str(&serde_json::to_string(&s).expect("save")).expect("load");
+    assert_eq!(back, s);
+}
+
+#[test]
+fn id_normalisation_is_stable() {
+    // An invisible character between a letter and its accent: removed before NFKC, so the id is
+    // the composed 'é' and equals the one written composed.
+    let p = problem(csv(
+        "respondent_id;municipality\ne\u{200b}\u{301};GM1\n\u{e9};GM1\n",
+    ));
+    assert_eq!((p.kind, p.row), (ProblemKind::DuplicateRespondent, Some(3)));
+    let s = csv("respondent_id;municipality\nr1;GMe\u{200b}\u{301}\n").expect("valid");
+    assert_eq!(s.responses().municipalities()[0].id, "GM\u{e9}");
+    let back: Survey =
+        serde_json::from_str(&serde_json::to_string(&s).expect("save")).expect("load");
+    assert_eq!(back, s);
+}
+
+#[test]
+fn errors_inside_a_json_record_are_reported_as_themselves() {
+    let p = problem(json(
+        r#"[{"respondent_id": "1", "municipality": "GM1", "municipality": "GM2", "role": "x"}]"#,
+    ));
+    assert_eq!(
+        (p.kind, p.column.as_deref()),
+        (ProblemKind::DuplicateColumn, Some("municipality"))
+    );
+    let p = problem(Survey::read_json_str(
+        r#"[{"respondent_id": "1", "municipality": "GM00000000000001", "role": "x"}]"#,
+        &inst(),
+        &limited(1 << 20, 13, 100),
+    ));
+    assert_eq!(
+        (p.kind, p.column.as_deref()),
+        (ProblemKind::LimitExceeded, Some("municipality"))
+    );
+}
+
+#[test]
+fn leading_zero_groups_and_dutch_json_numbers_are_not_thousands() {
+    for cell in ["0.150", "000.001", "0 150"] {
+        let p = problem(csv(&format!(
+            "respondent_id;municipality;inhabitants\n1;GM1;{cell}\n"
+        )));
+        assert_eq!(p.kind, ProblemKind::InvalidInhabitants, "{cell}");
+    }
+    let p = problem(json(
+        r#"[{"respondent_id": "1", "municipality": "GM1", "inhabitants": 150.000}]"#,
+    ));
+    assert_eq!(p.kind, ProblemKind::InvalidInhabitants);
+}
+
+#[test]
+fn a_level_id_wins_over_another_levels_label() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/hostile/instrument_no_levels.json"),
+    )
+    .expect("instrument");
+    let text = text.replace(
+        r#""roles": []"#,
+        r#""roles": [{"id": "a", "label_nl": "b", "label_en": "B"},
+                     {"id": "b", "label_nl": "c", "label_en": "C"}]"#,
+    );
+    let instrument = Instrument::from_json(&text).expect("instrument");
+    let s = Survey::read_csv_str(
+        "respondent_id,municipality,role\n1,GM1,b\n2,GM1,c\n",
+        &instrument,
+        &ReadOptions::default(),
+    )
+    .expect("valid");
+    assert_eq!(
+        s.responses().roles(),
+        [Some("b".to_string()), Some("b".to_string())]
+    );
+    let back: Survey =
+        serde_json::from_str(&serde_json::to_string(&s).expect("save")).expect("load");
+    assert_eq!(back, s);
+}
+
+#[test]
+fn messages_about_unknown_columns_are_capped() {
+    let header = format!("forms_occurrence.{}", "x".repeat(100_000));
+    let p = problem(csv(&format!(
+        "respondent_id;municipality;{header}\n1;GM1;1\n"
+    )));
+    assert_eq!(p.kind, ProblemKind::UnknownColumn);
+    assert!(p.to_string().len() < 2_000, "{} bytes", p.to_string().len());
+}
+
+#[test]
+fn long_non_scalar_json_values_are_echoed_cut() {
+    let array = format!("[{}]", vec!["0"; 100_000].join(","));
+    let s = Survey::read_json_str(
+        &format!(r#"[{{"respondent_id": "1", "municipality": "GM1", "role": {array}}}]"#),
+        &inst(),
+        &ReadOptions::lenient(),
+    )
+    .expect("lenient");
+    let p = &s.validation_report().problems[0];
+    assert_eq!(p.kind, ProblemKind::Malformed);
+    assert!(
+        p.value.as_ref().is_some_and(|v| v.len() < 300),
+        "{:?}",
+        p.value.as_ref().map(String::len)
+    );
+}
+
+#[test]
+fn json_keys_are_trimmed_like_csv_headers() {
+    let s = json(r#"[{" respondent_id ": "1", "municipality ": "GM1"}]"#).expect("valid");
+    assert_eq!(s.n_respondents(), 1);
 }

@@ -6,13 +6,13 @@ use std::io::Read;
 use std::path::Path;
 
 use indexmap::IndexMap;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::Error;
 use crate::instrument::guess_encoding;
 
-use super::problem::{Problem, ProblemKind, ValidationReport};
+use super::problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
 
 /// One cell as it came from the input, before it is checked against the instrument.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,9 @@ fn float_text(f: f64) -> String {
 /// generated header, `/dev/zero`) gets a clear error instead of exhausting memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest file or text read, in bytes (default 1 GiB).
+    /// Largest file or text read, in bytes (default 256 MiB). Reading takes up to about 60 times
+    /// the input's size in memory today (a file of near-empty rows is the worst case), so the
+    /// default keeps a read of the largest file within a 24 GB machine.
     pub max_input_bytes: u64,
     /// Longest single field (cell or header), in bytes (default 1 MiB).
     pub max_field_bytes: usize,
@@ -83,7 +85,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_input_bytes: 1 << 30,
+            max_input_bytes: 256 << 20,
             max_field_bytes: 1 << 20,
             max_columns: 1 << 16,
         }
@@ -123,9 +125,10 @@ impl Column {
         }
     }
 
-    /// Dense when at least one record in eight has a value, else sparse.
+    /// Dense when at least four records in five have a value (where a dense cell costs less
+    /// than a sparse entry with its record index), else sparse.
     fn from_entries(entries: Vec<(usize, Cell)>, len: usize) -> Column {
-        if entries.len().saturating_mul(8) < len {
+        if entries.len().saturating_mul(5) < len.saturating_mul(4) {
             let mut entries = entries;
             entries.shrink_to_fit();
             return Column::Sparse(entries);
@@ -291,6 +294,8 @@ impl RecordsBuilder {
     /// duplicate CSV column; more distinct keys than [`Limits::max_columns`] and text longer than
     /// [`Limits::max_field_bytes`] are refused too.
     pub fn push(&mut self, key: &str, cell: Cell) -> Result<(), Error> {
+        // Keys are trimmed like CSV headers.
+        let key = key.trim();
         if let Cell::Text(text) | Cell::Number(text) = &cell {
             check_field(text, &self.source, self.current_row, key, &self.limits)?;
         }
@@ -804,6 +809,9 @@ impl<'de> Visitor<'de> for RecordVisitor<'_> {
             match json_cell(value.get()) {
                 Ok(cell) => {
                     if let Err(e) = self.builder.push(&key, cell) {
+                        // Read the rest of the object, so the parser ends it cleanly and the
+                        // error returned is this one, not "trailing comma".
+                        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                         return Ok(Some(e));
                     }
                 }
@@ -817,8 +825,12 @@ impl<'de> Visitor<'de> for RecordVisitor<'_> {
     }
 }
 
-/// A JSON value on one line, as problems show it.
+/// A JSON value on one line, as problems show it. Only short values are re-serialised: a
+/// megabyte-long array is cut as it stands instead of being parsed again to show 200 characters.
 fn compact_json(raw: &str) -> String {
+    if raw.len() > 4 * ECHO_CHARS {
+        return echo(raw);
+    }
     serde_json::from_str::<serde_json::Value>(raw)
         .map_or_else(|_| raw.to_string(), |v| v.to_string())
 }

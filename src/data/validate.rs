@@ -120,7 +120,8 @@ fn suggest_column(name: &str, instrument: &Instrument) -> String {
             let items: Vec<&str> = question.items().iter().map(|i| i.id.as_str()).collect();
             match item {
                 Some(i) => format!(
-                    "question '{q}' has no item '{i}'; its items are {}",
+                    "question '{q}' has no item '{}'; its items are {}",
+                    echo(i),
                     items.join(", ")
                 ),
                 None => format!(
@@ -188,7 +189,10 @@ pub(crate) fn normalise_id(text: &str) -> String {
     if text.is_ascii() {
         return text.trim().to_string();
     }
-    let folded: String = text.nfkc().filter(|&c| !is_invisible(c)).collect();
+    // Invisible characters go first: between a letter and a combining accent they would keep
+    // NFKC from composing the two, and the id would change when normalised again.
+    let visible: String = text.chars().filter(|&c| !is_invisible(c)).collect();
+    let folded: String = visible.nfkc().collect();
     folded.trim().to_string()
 }
 
@@ -228,10 +232,11 @@ fn digits(t: &str) -> Option<u64> {
     Some(t.parse().unwrap_or(u64::MAX))
 }
 
-/// A JSON number that is whole: `150000` or `150000.0`; exponents are refused.
+/// A JSON number that is whole: `150000` or `150000.0`. Exponents are refused, and so is a
+/// fraction of three zeros: `150.000` in a JSON file was most likely typed in Dutch notation.
 fn parse_json_whole(t: &str) -> Result<Option<u64>, String> {
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    if frac.bytes().all(|b| b == b'0') {
+    if frac.len() != 3 && frac.bytes().all(|b| b == b'0') {
         if let Some(n) = digits(int) {
             return Ok(Some(n));
         }
@@ -254,8 +259,11 @@ fn parse_dutch_whole(t: &str) -> Result<Option<u64>, String> {
         let mut groups = t.split(sep);
         let first = groups.next().unwrap_or_default();
         let rest: Vec<&str> = groups.collect();
-        let grouped =
-            !rest.is_empty() && (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3);
+        // `0.150` or `000.001` are no thousands: a grouped number starts with 1-9.
+        let grouped = !rest.is_empty()
+            && (1..=3).contains(&first.len())
+            && !first.starts_with('0')
+            && rest.iter().all(|g| g.len() == 3);
         if grouped {
             let joined: String = std::iter::once(first).chain(rest).collect();
             if let Some(n) = digits(&joined) {
@@ -737,19 +745,25 @@ impl RowReader<'_, '_> {
             ("size_class", attrs.size_class, &mut known.size_class),
             ("province", attrs.province, &mut known.province),
         ];
+        // A row whose size class contradicts the municipality's must not add inhabitants that
+        // would contradict it too: the store stays one consistent set of attributes.
+        let mut class_conflict = false;
         for (column, new, old) in checks {
             match (new, old.as_ref()) {
-                (Some(new), Some(prev)) if &new != prev => sink.at(
-                    ProblemKind::InconsistentMunicipality,
-                    self.row,
-                    Some(column),
-                    Some(new),
-                    format!(
-                        "municipality '{}' has '{}' on an earlier row",
-                        echo(&muni),
-                        echo(prev)
-                    ),
-                )?,
+                (Some(new), Some(prev)) if &new != prev => {
+                    class_conflict |= column == "size_class";
+                    sink.at(
+                        ProblemKind::InconsistentMunicipality,
+                        self.row,
+                        Some(column),
+                        Some(new),
+                        format!(
+                            "municipality '{}' has '{}' on an earlier row",
+                            echo(&muni),
+                            echo(prev)
+                        ),
+                    )?;
+                }
                 (Some(new), None) => *old = Some(new),
                 _ => {}
             }
@@ -765,7 +779,7 @@ impl RowReader<'_, '_> {
                     echo(&muni)
                 ),
             )?,
-            (Some(new), None) => known.inhabitants = Some(new),
+            (Some(new), None) if !class_conflict => known.inhabitants = Some(new),
             _ => {}
         }
         Ok(m)

@@ -70,14 +70,21 @@ impl Attributes {
 }
 
 /// Finds a level by id or by its Dutch or English label (case and surrounding space ignored).
+/// Ids are matched first: when one level's label is another level's id, the id wins, so the id a
+/// survey stores reads back as the same level.
 pub(crate) fn find_level<'a, I>(levels: I, text: &str) -> Option<usize>
 where
     I: IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    I::IntoIter: Clone,
 {
     let t = text.trim();
+    let mut levels = levels.into_iter();
     levels
-        .into_iter()
-        .position(|(id, nl, en)| [id, nl, en].iter().any(|s| same_ignoring_case(s.trim(), t)))
+        .clone()
+        .position(|(id, _, _)| same_ignoring_case(id.trim(), t))
+        .or_else(|| {
+            levels.position(|(_, nl, en)| [nl, en].iter().any(|s| same_ignoring_case(s.trim(), t)))
+        })
 }
 
 /// Case-insensitive equality that allocates only for non-ASCII text (labels such as "Fryslân").

@@ -24,7 +24,7 @@ const HTML_ROWS: usize = 30;
 /// ``strict=True`` (the default) the first problem raises :class:`ValidationError`; with
 /// ``strict=False`` valid values are kept, invalid cells left empty, and every problem is listed
 /// in :attr:`problems` (a missing required column still raises). Readers refuse input beyond
-/// ``max_input_bytes`` (1 GiB), fields beyond ``max_field_bytes`` (1 MiB) and more than
+/// ``max_input_bytes`` (256 MiB), fields beyond ``max_field_bytes`` (1 MiB) and more than
 /// ``max_columns`` (65,536) columns with a ``limit_exceeded`` problem; the keywords change them.
 #[pyclass(name = "Survey", module = "doe_democratie", frozen, eq)]
 #[derive(Debug, Clone, PartialEq)]
