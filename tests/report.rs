@@ -458,3 +458,24 @@ fn unknown_ids_in_a_figure_name_the_figure() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn write_dir_does_not_follow_a_symbolic_link_out_of_the_folder() {
+    let root = scratch("symlink");
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let outside = root.join("outside.json");
+    std::os::unix::fs::symlink(&outside, out.join("report.json")).unwrap();
+    let report = ReportSpec::doe_democratie_2013()
+        .run(&doe_democratie::datasets::doe_democratie_2013())
+        .unwrap();
+    let err = report.write_dir(&out).unwrap_err();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert!(!outside.exists(), "wrote through the link");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        1,
+        "nothing written"
+    );
+}

@@ -218,7 +218,8 @@ impl Report {
     ///
     /// The table ids are checked like a specification's figure ids before anything is written,
     /// and every file is created directly inside `dir`: a table id such as `../x` is
-    /// [`Error::InvalidSpec`], never a file elsewhere.
+    /// [`Error::InvalidSpec`], never a file elsewhere; a symbolic link in `dir` under one of the
+    /// names is [`Error::InvalidArgument`].
     pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<Vec<String>> {
         let dir = dir.as_ref();
         file::check_ids(self.tables.iter().map(|t| t.id.as_str()), "tables")?;
@@ -242,6 +243,21 @@ impl Report {
             move |source| Error::Io { path, source }
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
+        // A symbolic link already in the folder under one of the names would carry the write
+        // elsewhere: refuse before anything is written.
+        if let Some(link) = paths
+            .iter()
+            .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
+        {
+            return Err(Error::InvalidArgument {
+                name: "dir",
+                message: format!(
+                    "'{}' is a symbolic link; a report is not written through links, which may \
+                     lead out of the folder",
+                    link.display()
+                ),
+            });
+        }
         let mut written = Vec::with_capacity(files.len());
         for ((name, text), path) in files.into_iter().zip(paths) {
             std::fs::write(&path, text).map_err(io(&path))?;
