@@ -62,6 +62,7 @@ impl std::str::FromStr for Attribute {
 /// group, sorted by code point (so the order does not depend on the order of the rows); if the
 /// data have no value either, the breakdown is refused ([`Error::InvalidArgument`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Breakdown {
     /// The attribute.
     pub attribute: Attribute,
@@ -83,6 +84,7 @@ impl Breakdown {
 
 /// Which items of a question a measure covers.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ItemFilter {
     /// Explicit item ids (empty: all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -104,8 +106,10 @@ pub enum Base {
     Substantive,
 }
 
-/// Options shared by the measures.
+/// Options shared by the measures. Read from a file, unknown keys are refused: a misspelt
+/// option (`itemz`) must not silently mean "every item".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Options {
     /// Consolidation rules for municipality-unit questions.
     #[serde(default)]

@@ -1,9 +1,8 @@
 //! Reading report specifications strictly, and the rules for figure ids.
 //!
 //! A misspelt key (`options.itemz`, `"items": {"item": [...]}`) silently meant "every item", so
-//! every object of the format refuses unknown keys. The measures' option types live in
-//! [`crate::analysis`] and accept unknown keys there; the spec format reads them through the
-//! strict mirrors below, whose exhaustive conversions stop compiling when a field is added.
+//! every object of the format refuses unknown keys (the measures' option types in
+//! [`crate::analysis`] do so themselves).
 //!
 //! Figure ids become file names (`<id>.csv`), so they are limited to a character set that is a
 //! plain file name on every platform.
@@ -11,12 +10,10 @@
 use std::collections::HashMap;
 use std::path::{Component, Path};
 
-use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::{FigureSpec, Measure};
-use crate::analysis::{Attribute, Base, Breakdown, ItemFilter, Options};
-use crate::consolidate::Rules;
+use crate::analysis::Options;
 use crate::error::{Error, Result};
 
 /// Longest figure id accepted: far above any real one, well below file-name limits.
@@ -36,7 +33,7 @@ pub(super) struct FigureFile {
     #[serde(default)]
     net: Option<String>,
     #[serde(default)]
-    options: OptionsFile,
+    options: Options,
 }
 
 #[derive(Deserialize)]
@@ -45,53 +42,6 @@ enum MeasureName {
     Frequencies,
     Net,
     Mentions,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OptionsFile {
-    #[serde(default)]
-    rules: Rules,
-    #[serde(default)]
-    by: Option<BreakdownFile>,
-    #[serde(default)]
-    items: ItemFilterFile,
-    #[serde(default)]
-    base: Base,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BreakdownFile {
-    attribute: Attribute,
-    #[serde(default)]
-    groups: IndexMap<String, Vec<String>>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ItemFilterFile {
-    #[serde(default)]
-    items: Vec<String>,
-    #[serde(default)]
-    tag: Option<(String, String)>,
-}
-
-impl From<OptionsFile> for Options {
-    fn from(o: OptionsFile) -> Options {
-        Options {
-            rules: o.rules,
-            by: o.by.map(|b| Breakdown {
-                attribute: b.attribute,
-                groups: b.groups,
-            }),
-            items: ItemFilter {
-                items: o.items.items,
-                tag: o.items.tag,
-            },
-            base: o.base,
-        }
-    }
 }
 
 impl TryFrom<FigureFile> for FigureSpec {
@@ -110,7 +60,7 @@ impl TryFrom<FigureFile> for FigureSpec {
             title: f.title,
             question: f.question,
             measure,
-            options: f.options.into(),
+            options: f.options,
         })
     }
 }
