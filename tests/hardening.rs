@@ -600,3 +600,35 @@ fn json_keys_are_trimmed_like_csv_headers() {
     let s = json(r#"[{" respondent_id ": "1", "municipality ": "GM1"}]"#).expect("valid");
     assert_eq!(s.n_respondents(), 1);
 }
+
+#[test]
+fn free_text_roles_and_provinces_are_normalised_like_ids() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/hostile/instrument_no_levels.json"),
+    )
+    .expect("instrument");
+    let instrument = Instrument::from_json(&text).expect("instrument");
+    let s = Survey::read_csv_str(
+        "respondent_id,municipality,province,role\n1,GM1,Zeeland,wethouder\n\
+         2,GM2,Zeeland\u{200b},wethouder \n3,GM3,\u{ff3a}eeland,\u{200b}\n",
+        &instrument,
+        &ReadOptions::default(),
+    )
+    .expect("valid");
+    let provinces: Vec<_> = s
+        .responses()
+        .municipalities()
+        .iter()
+        .map(|m| m.province.as_deref())
+        .collect();
+    assert_eq!(provinces, [Some("Zeeland"); 3]);
+    assert_eq!(
+        s.responses().roles(),
+        [
+            Some("wethouder".to_string()),
+            Some("wethouder".to_string()),
+            None
+        ]
+    );
+}

@@ -27,7 +27,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Optional, TextIO, TypedDict
 
 from . import datasets
 from ._core import (
@@ -95,13 +95,66 @@ def read_survey(
     *,
     strict: bool = True,
     delimiter: Optional[str] = None,
+    max_input_bytes: Optional[int] = None,
+    max_field_bytes: Optional[int] = None,
+    max_columns: Optional[int] = None,
 ) -> Survey:
-    """Reads CSV, or JSON records when the file name ends in ``.json``."""
+    """Reads CSV, or JSON records when the file name ends in ``.json``; the ``max_*`` limits
+    default to the readers' own."""
     if path.suffix.lower() == ".json":
         if delimiter is not None:
             raise argparse.ArgumentTypeError("--delimiter applies to CSV files only")
-        return Survey.from_json(path, instrument, strict=strict)
-    return Survey.from_csv(path, instrument, strict=strict, delimiter=delimiter)
+        return Survey.from_json(
+            path,
+            instrument,
+            strict=strict,
+            max_input_bytes=max_input_bytes,
+            max_field_bytes=max_field_bytes,
+            max_columns=max_columns,
+        )
+    return Survey.from_csv(
+        path,
+        instrument,
+        strict=strict,
+        delimiter=delimiter,
+        max_input_bytes=max_input_bytes,
+        max_field_bytes=max_field_bytes,
+        max_columns=max_columns,
+    )
+
+
+class Limits(TypedDict):
+    """The readers' limits as keywords (``None``: the default)."""
+
+    max_input_bytes: Optional[int]
+    max_field_bytes: Optional[int]
+    max_columns: Optional[int]
+
+
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    """--max-input-bytes, --max-field-bytes, --max-columns: the readers' limits."""
+    p.add_argument("--max-input-bytes", type=int, metavar="N",
+                   help="largest file read (default: 256 MiB)")
+    p.add_argument("--max-field-bytes", type=int, metavar="N",
+                   help="longest single field (default: 1 MiB)")
+    p.add_argument("--max-columns", type=int, metavar="N",
+                   help="most columns (default: 65536)")
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    limits = Limits(
+        max_input_bytes=args.max_input_bytes,
+        max_field_bytes=args.max_field_bytes,
+        max_columns=args.max_columns,
+    )
+    for option, value in [
+        ("--max-input-bytes", args.max_input_bytes),
+        ("--max-field-bytes", args.max_field_bytes),
+        ("--max-columns", args.max_columns),
+    ]:
+        if value is not None and value < 1:
+            raise argparse.ArgumentTypeError(f"{option} must be a positive number")
+    return limits
 
 
 def summarise(survey: Survey, out: TextIO) -> None:
@@ -182,7 +235,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     instrument = _instrument(args.instrument)
     try:
         survey = read_survey(
-            args.path, instrument, strict=not args.lenient, delimiter=args.delimiter
+            args.path,
+            instrument,
+            strict=not args.lenient,
+            delimiter=args.delimiter,
+            **limits_of(args),
         )
     except ValidationError as e:
         if args.lenient:
@@ -233,7 +290,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     else:
         print(f"data: {shown(args.data)}", file=out)
         try:
-            survey = read_survey(args.data, instrument)
+            survey = read_survey(args.data, instrument, **limits_of(args))
         except ValidationError as e:
             print(
                 f"{shown(args.data)}: the data has problems; run `python -m doe_democratie "
@@ -291,6 +348,7 @@ def parser() -> argparse.ArgumentParser:
                    help="keep valid values and list every problem (default: stop at the first)")
     v.add_argument("--delimiter", metavar="X",
                    help="CSV delimiter (default: ',' or ';' from the header)")
+    add_limit_options(v)
 
     r = sub.add_parser(
         "report",
@@ -307,6 +365,7 @@ def parser() -> argparse.ArgumentParser:
                    help="report specification JSON (default: the 2013 report)")
     r.add_argument("--out", type=Path, metavar="DIR", default=DEFAULT_OUT,
                    help=f"output directory (default: {DEFAULT_OUT})")
+    add_limit_options(r)
     return p
 
 

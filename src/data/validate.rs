@@ -183,8 +183,9 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// A respondent or municipality id as it is compared: Unicode NFKC (full-width `ＧＭ0001` is
-/// `GM0001`), invisible characters removed, surrounding white space trimmed.
+/// A respondent or municipality id, or a role or province, as it is compared: invisible
+/// characters removed, Unicode NFKC (full-width `ＧＭ0001` is `GM0001`), surrounding white space
+/// trimmed.
 pub(crate) fn normalise_id(text: &str) -> String {
     if text.is_ascii() {
         return text.trim().to_string();
@@ -689,10 +690,15 @@ impl RowReader<'_, '_> {
         let Some(t) = self.text(col, column, sink)? else {
             return Ok(None);
         };
-        if levels.is_empty() {
-            return Ok(Some(t));
+        // Free text becomes a breakdown group: look-alikes must not split it into two.
+        let key = normalise_id(&t);
+        if key.is_empty() {
+            return Ok(None);
         }
-        match find(levels, &t) {
+        if levels.is_empty() {
+            return Ok(Some(key));
+        }
+        match find(levels, &key) {
             Some(i) => Ok(Some(level_id(levels, i).to_string())),
             None => {
                 sink.at(

@@ -286,3 +286,16 @@ def test_help_documents_the_exit_codes() -> None:
     import doe_democratie.__main__ as cli
 
     assert cli.__doc__ is not None and "Exit codes" in cli.__doc__
+
+
+def test_reading_limits_are_options(tmp_path: Path, write: Writer) -> None:
+    data = write("data.csv", "respondent_id;municipality\nr1;GM0001\n")
+    done = run("validate", str(data), "--max-input-bytes", "10")
+    assert done.returncode == 1, done.stderr
+    assert "limit_exceeded" in done.stdout and "max_input_bytes" in done.stdout
+    done = run("report", "--data", str(data), "--max-columns", "1", "--out", str(tmp_path / "o"))
+    assert done.returncode == 1 and "limit_exceeded" in done.stdout, done.stdout + done.stderr
+    assert not (tmp_path / "o").exists()
+    done = run("validate", str(data), "--max-field-bytes", "0")
+    assert done.returncode == 2 and "--max-field-bytes must be a positive number" in done.stderr
+    assert run("validate", str(data), "--max-input-bytes", "1000").returncode == 0
