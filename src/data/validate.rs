@@ -156,6 +156,27 @@ fn find(levels: &[Level], text: &str) -> Option<usize> {
     )
 }
 
+/// [`find`] with the levels' ids and labels normalised like the cell (`key`, already normalised):
+/// a full-width or zero-width-spotted spelling of a label still finds its level.
+fn find_normalised(levels: &[Level], key: &str) -> Option<usize> {
+    let normalised: Vec<(String, String, String)> = levels
+        .iter()
+        .map(|l| {
+            (
+                normalise_id(&l.id),
+                normalise_id(&l.label_nl),
+                normalise_id(&l.label_en),
+            )
+        })
+        .collect();
+    find_level(
+        normalised
+            .iter()
+            .map(|(id, nl, en)| (id.as_str(), nl.as_str(), en.as_str())),
+        key,
+    )
+}
+
 fn parse_flag(cell: &Cell) -> Option<Code> {
     match cell {
         Cell::Bool(b) => Some(Code::from(*b)),
@@ -698,7 +719,8 @@ impl RowReader<'_, '_> {
         if levels.is_empty() {
             return Ok(Some(key));
         }
-        match find(levels, &key) {
+        // As written first (labels may hold characters NFKC changes), then both normalised.
+        match find(levels, &t).or_else(|| find_normalised(levels, &key)) {
             Some(i) => Ok(Some(level_id(levels, i).to_string())),
             None => {
                 sink.at(
