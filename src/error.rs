@@ -76,6 +76,19 @@ pub enum Error {
         figure: Option<String>,
     },
 
+    /// Weights that cannot be computed as asked: raking that does not converge, a frame category
+    /// without respondents, an empty cell, a margin that names no category of the data. Never a
+    /// silently returned set of weights.
+    #[error("cannot weight on margin '{margin}'{}: {message}", category_hint(.category))]
+    Weighting {
+        /// The margin (frame attribute, e.g. `size_class`) at fault.
+        margin: String,
+        /// The category of that margin at fault, if one is.
+        category: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+
     /// An argument outside its allowed values (e.g. an unknown option name).
     #[error("invalid argument {name}: {message}")]
     InvalidArgument {
@@ -91,6 +104,13 @@ fn position(line: &Option<usize>, column: &Option<usize>) -> String {
         (Some(line), Some(column)) => format!(" (line {line}, column {column})"),
         _ => String::new(),
     }
+}
+
+fn category_hint(category: &Option<String>) -> String {
+    category
+        .as_ref()
+        .map(|c| format!(", category '{c}'"))
+        .unwrap_or_default()
 }
 
 fn figure_prefix(figure: &Option<String>) -> String {

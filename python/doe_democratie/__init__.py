@@ -29,6 +29,7 @@ from ._core import (
     Table,
     UnknownIdError,
     ValidationError,
+    WeightingError,
     __version__,
 )
 from . import datasets
@@ -45,5 +46,6 @@ __all__ = [
     "Table",
     "UnknownIdError",
     "ValidationError",
+    "WeightingError",
     "__version__",
 ]

@@ -21,6 +21,7 @@ __all__ = [
     "InstrumentError",
     "UnknownIdError",
     "InvalidArgumentError",
+    "WeightingError",
 ]
 
 __version__: str
@@ -180,6 +181,14 @@ class InvalidArgumentError(DoeDemocratieError, ValueError):
     """An argument outside its allowed values."""
 
     name: str
+    message: str
+
+class WeightingError(DoeDemocratieError, ValueError):
+    """Weights that cannot be computed as asked (raking that does not converge, a frame category
+    without respondents, an empty cell)."""
+
+    margin: str
+    category: str | None
     message: str
 
 # --- classes ---------------------------------------------------------------------------------

@@ -71,6 +71,14 @@ static INVALID_ARGUMENT: ExceptionClass = ExceptionClass::new(
     "An argument outside its allowed values.\n\nAttributes: ``name`` and ``message``.",
 );
 
+static WEIGHTING: ExceptionClass = ExceptionClass::new(
+    "WeightingError",
+    "Weights that cannot be computed as asked (raking that does not converge, a frame category \
+     without respondents, an empty cell).\n\n\
+     Attributes: ``margin``, ``category`` (None when the whole margin is at fault) and \
+     ``message``.",
+);
+
 /// The class object, created on first use.
 fn class<'py>(py: Python<'py>, which: &ExceptionClass) -> PyResult<Bound<'py, PyType>> {
     let cls = which.cell.get_or_try_init(py, || -> PyResult<_> {
@@ -111,6 +119,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         &INSTRUMENT,
         &UNKNOWN_ID,
         &INVALID_ARGUMENT,
+        &WEIGHTING,
     ] {
         m.add(which.name, class(py, which)?)?;
     }
@@ -231,6 +240,20 @@ fn to_pyerr(py: Python<'_>, err: Error) -> PyResult<PyErr> {
                 ("id", id.into_pyobject(py)?.into_any()),
                 ("known", known.into_pyobject(py)?.into_any()),
                 ("figure", figure.into_pyobject(py)?.into_any()),
+            ],
+        ),
+        Error::Weighting {
+            margin,
+            category,
+            message: what,
+        } => raise(
+            py,
+            &WEIGHTING,
+            message,
+            &[
+                ("margin", margin.into_pyobject(py)?.into_any()),
+                ("category", category.into_pyobject(py)?.into_any()),
+                ("message", what.into_pyobject(py)?.into_any()),
             ],
         ),
         Error::InvalidArgument {
