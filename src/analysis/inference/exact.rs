@@ -615,9 +615,7 @@ fn draw_row(
 }
 
 /// One draw of the number of successes in `draws` draws without replacement from `population`
-/// units of which `successes` are successes. As in AS 159, the search starts at the mean and
-/// walks outward, alternating up and down, until the cumulated probability passes a uniform; if
-/// rounding leaves the total short of it, the uniform is rescaled and the walk repeated.
+/// units of which `successes` are successes.
 fn hypergeometric(
     draws: u64,
     successes: u64,
@@ -625,58 +623,100 @@ fn hypergeometric(
     lf: &LogFactorials,
     rng: &mut impl Rng,
 ) -> u64 {
-    let failures = population - successes;
-    let lo = draws.saturating_sub(failures);
-    let hi = draws.min(successes);
-    if lo == hi {
-        return lo;
+    let cell = CellDistribution::new(draws, successes, population);
+    if cell.lo == cell.hi {
+        return cell.lo;
     }
-    let mean = (draws as f64 * (successes as f64 / population as f64) + 0.5) as u64;
-    let start = mean.clamp(lo, hi);
-    let p_start =
-        (lf.get(draws) + lf.get(population - draws) + lf.get(successes) + lf.get(failures)
-            - lf.get(population)
-            - lf.get(start)
-            - lf.get(successes - start)
-            - lf.get(draws - start)
-            - lf.get(failures + start - draws))
-        .exp();
-    // Ratios of consecutive probabilities, P(x+1)/P(x) and P(x-1)/P(x).
-    let up = |x: u64| {
-        ((successes - x) as f64 * (draws - x) as f64)
-            / ((x + 1) as f64 * (failures + x + 1 - draws) as f64)
-    };
-    let down = |x: u64| {
-        (x as f64 * (failures + x - draws) as f64)
-            / ((successes - x + 1) as f64 * (draws - x + 1) as f64)
-    };
+    let start = cell.mean().clamp(cell.lo, cell.hi);
+    let p_start = cell.probability(start, lf);
     let mut u = unit(rng);
     loop {
+        match cell.walk_outward(start, p_start, u) {
+            Ok(x) => return x,
+            // Rounding left the total probability short of `u`: rescale it, as AS 159 does.
+            Err(total) => u = total * unit(rng),
+        }
+    }
+}
+
+/// The hypergeometric distribution of one cell, support `lo..=hi`.
+struct CellDistribution {
+    draws: u64,
+    successes: u64,
+    failures: u64,
+    lo: u64,
+    hi: u64,
+}
+
+impl CellDistribution {
+    fn new(draws: u64, successes: u64, population: u64) -> Self {
+        let failures = population - successes;
+        let lo = draws.saturating_sub(failures);
+        let hi = draws.min(successes);
+        Self {
+            draws,
+            successes,
+            failures,
+            lo,
+            hi,
+        }
+    }
+
+    /// The mean rounded to the nearest integer, where AS 159 starts its search.
+    fn mean(&self) -> u64 {
+        let population = (self.successes + self.failures) as f64;
+        (self.draws as f64 * (self.successes as f64 / population) + 0.5) as u64
+    }
+
+    fn probability(&self, x: u64, lf: &LogFactorials) -> f64 {
+        let (n, k, f) = (self.draws, self.successes, self.failures);
+        (lf.get(k) - lf.get(x) - lf.get(k - x) + lf.get(f) - lf.get(n - x) - lf.get(f + x - n)
+            + lf.get(n)
+            + lf.get(k + f - n)
+            - lf.get(k + f))
+        .exp()
+    }
+
+    /// `P(x + 1) / P(x)`.
+    fn ratio_up(&self, x: u64) -> f64 {
+        ((self.successes - x) as f64 * (self.draws - x) as f64)
+            / ((x + 1) as f64 * (self.failures + x + 1 - self.draws) as f64)
+    }
+
+    /// `P(x - 1) / P(x)`.
+    fn ratio_down(&self, x: u64) -> f64 {
+        (x as f64 * (self.failures + x - self.draws) as f64)
+            / ((self.successes - x + 1) as f64 * (self.draws - x + 1) as f64)
+    }
+
+    /// Cumulates probabilities from `start` outward, alternating up and down, and returns the
+    /// value at which the sum reaches `u`, or the total if it never does.
+    fn walk_outward(&self, start: u64, p_start: f64, u: f64) -> std::result::Result<u64, f64> {
         let (mut above, mut below) = (start, start);
         let (mut p_above, mut p_below) = (p_start, p_start);
         let mut cumulated = p_start;
         if cumulated >= u {
-            return start;
+            return Ok(start);
         }
-        while above < hi || below > lo {
-            if above < hi {
-                p_above *= up(above);
+        while above < self.hi || below > self.lo {
+            if above < self.hi {
+                p_above *= self.ratio_up(above);
                 above += 1;
                 cumulated += p_above;
                 if cumulated >= u {
-                    return above;
+                    return Ok(above);
                 }
             }
-            if below > lo {
-                p_below *= down(below);
+            if below > self.lo {
+                p_below *= self.ratio_down(below);
                 below -= 1;
                 cumulated += p_below;
                 if cumulated >= u {
-                    return below;
+                    return Ok(below);
                 }
             }
         }
-        u = cumulated * unit(rng);
+        Err(cumulated)
     }
 }
 
