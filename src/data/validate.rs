@@ -147,7 +147,7 @@ fn level_id(levels: &[Level], i: usize) -> &str {
     levels.get(i).map_or("", |l| l.id.as_str())
 }
 
-fn find(levels: &[Level], text: &str) -> Option<usize> {
+pub(super) fn find(levels: &[Level], text: &str) -> Option<usize> {
     find_level(
         levels
             .iter()
@@ -158,7 +158,7 @@ fn find(levels: &[Level], text: &str) -> Option<usize> {
 
 /// [`find`] with the levels' ids and labels normalised like the cell (`key`, already normalised):
 /// a full-width or zero-width-spotted spelling of a label still finds its level.
-fn find_normalised(levels: &[Level], key: &str) -> Option<usize> {
+pub(super) fn find_normalised(levels: &[Level], key: &str) -> Option<usize> {
     let normalised: Vec<(String, String, String)> = levels
         .iter()
         .map(|l| {
@@ -224,7 +224,7 @@ const INHABITANTS_RULE: &str = "inhabitants must be a positive whole number: dig
 
 /// Reads an `inhabitants` cell. Text follows Dutch notation: `.` groups thousands, so `150.000`
 /// is 150000; `150,000` is refused because the comma is the Dutch decimal mark.
-fn parse_inhabitants(cell: &Cell) -> Result<u32, String> {
+pub(super) fn parse_inhabitants(cell: &Cell) -> Result<u32, String> {
     let whole = match cell {
         Cell::Int(i) => u64::try_from(*i).ok(),
         Cell::Float(f) if f.fract() == 0.0 && *f > 0.0 && *f <= f64::from(u32::MAX) => {
