@@ -209,7 +209,11 @@ make_designs <- function(mun, frame) {
   prov_pop <- as.data.frame(table(province_margin = map[frame$province]), stringsAsFactors = FALSE)
   srs_r <- srs
   srs_r$variables$province_margin <- unname(map[mun$province])
-  raked <- rake(srs_r, list(~size_class, ~province_margin), list(size_pop, prov_pop))
+  # Raked to convergence (epsilon < 1 is relative to the weight total): the library rakes until
+  # every margin holds, and R's svyrecvar then sweeps with weights equal to the final ones. R's
+  # default (epsilon = 1 weight, at most 10 cycles) stops while margins are still off by ~1.
+  raked <- rake(srs_r, list(~size_class, ~province_margin), list(size_pop, prov_pop),
+                control = RAKE_CONTROL)
   list(designs = list(srs = srs, stratified = stratified, post_stratified = post_stratified,
                       post_stratified_4 = post_stratified_4, raked = raked),
        size_pop = size_pop, prov_pop = prov_pop, province_map = map, srs_for_rake = srs_r)
@@ -218,17 +222,19 @@ make_designs <- function(mun, frame) {
 # rake()'s stopping rule, re-run by hand to count the iterations it performs: each iteration
 # post-stratifies on size_class then on the province margin; it stops when the largest change of
 # a cell of the weighted size_class x province_margin table between two iterations is below
-# control$epsilon = 1 (an absolute weight total, not a relative tolerance).
+# RAKE_CONTROL$epsilon times the weight total (epsilon < 1 is relative in rake()).
+RAKE_CONTROL <- list(maxit = 100, epsilon = 1e-14, verbose = FALSE)
 rake_iterations <- function(srs_r, size_pop, prov_pop, raked) {
   des <- srs_r
   old <- svytable(~size_class + province_margin, des)
-  for (iter in 1:10) {
+  epsilon <- RAKE_CONTROL$epsilon * sum(weights(srs_r, "sampling"))
+  for (iter in 1:RAKE_CONTROL$maxit) {
     des$postStrata <- NULL
     des <- postStratify(des, ~size_class, size_pop)
     des <- postStratify(des, ~province_margin, prov_pop)
     new <- svytable(~size_class + province_margin, des)
     delta <- max(abs(old - new))
-    if (delta < 1) break
+    if (delta < epsilon) break
     old <- new
   }
   stopifnot(isTRUE(all.equal(weights(des), weights(raked), tolerance = 0)))
@@ -259,9 +265,13 @@ kg_ci <- function(p, se, df, n_rows) {
   n_eff <- p * (1 - p) / se^2 * (qt(0.025, n_rows - 1) / qt(0.025, df))^2
   beta_ci(p, n_eff)
 }
-cp_ci <- function(p, se) beta_ci(p, p * (1 - p) / se^2)
-wilson_ci <- function(p, se) {
-  n <- p * (1 - p) / se^2
+# Wilson and Clopper-Pearson (the library's definition, docs/inference.md): binomial-equivalent
+# trials m = p (1 - p) / se^2 * u / (u - 1) for u units in the domain, which is exactly u under
+# simple random sampling without a correction (the textbook intervals), larger with the fpc.
+trials <- function(p, se, u) p * (1 - p) / se^2 * u / (u - 1)
+cp_ci <- function(p, se, u) beta_ci(p, trials(p, se, u))
+wilson_ci <- function(p, se, u) {
+  n <- trials(p, se, u)
   z2 <- Z975^2
   centre <- (p + z2 / (2 * n)) / (1 + z2 / n)
   half <- Z975 * sqrt(p * (1 - p) / n + z2 / (4 * n^2)) / (1 + z2 / n)
@@ -313,8 +323,9 @@ municipality_share <- function(key, des, sel, y, b) {
   check("svyciprop logit estimate = svymean", as.numeric(lg), p, 1e-7)
   check("svyciprop logit ci = closed form", unname(attr(lg, "ci")), logit_ci(p, se, df), 1e-7)
   check("svyciprop beta ci = closed form", unname(attr(kg, "ci")), kg_ci(p, se, df, n_rows), 1e-12)
+  U <- sum(sel)
   result_row(key, p, se, df, n_rows, sum(sel), logit = unname(attr(lg, "ci")),
-             kg = unname(attr(kg, "ci")), cp = cp_ci(p, se), wilson = wilson_ci(p, se))
+             kg = unname(attr(kg, "ci")), cp = cp_ci(p, se, U), wilson = wilson_ci(p, se, U))
 }
 
 # A share of respondents with a flag. The ratio estimator sum(w flag) / sum(w) over respondents is
@@ -344,15 +355,17 @@ respondent_share <- function(key, des, sel, mentions, rdes, rsel, flag, calibrat
     kg <- svyciprop(~y, rsub, method = "beta")
     check("svyciprop logit ci = closed form", unname(attr(lg, "ci")), logit_ci(p, se, df), 1e-7)
     check("svyciprop beta ci = closed form", unname(attr(kg, "ci")), kg_ci(p, se, df, n_rows), 1e-12)
+    U <- sum(rsel)
     return(result_row(key, p, se, df, n_rows, sum(rsel), logit = unname(attr(lg, "ci")),
-                      kg = unname(attr(kg, "ci")), cp = cp_ci(p, se), wilson = wilson_ci(p, se)))
+                      kg = unname(attr(kg, "ci")), cp = cp_ci(p, se, U), wilson = wilson_ci(p, se, U)))
   }
   n_rows <- n_resp_total
   if (length(unique(flag[rsel])) == 1) {
     return(result_row(key, p, se, df, n_rows, sum(rsel)))
   }
+  U <- sum(rsel)
   result_row(key, p, se, df, n_rows, sum(rsel), logit = logit_ci(p, se, df),
-             kg = kg_ci(p, se, df, n_rows), cp = cp_ci(p, se), wilson = wilson_ci(p, se))
+             kg = kg_ci(p, se, df, n_rows), cp = cp_ci(p, se, U), wilson = wilson_ci(p, se, U))
 }
 
 group_selector <- function(size_class, g) {
@@ -692,7 +705,7 @@ main <- function() {
     "",
     sprintf("- survey options: survey.lonely.psu = \"%s\", survey.adjust.domain.lonely = %s, survey.ultimate.cluster = %s (defaults).",
             getOption("survey.lonely.psu"), getOption("survey.adjust.domain.lonely"), getOption("survey.ultimate.cluster")),
-    sprintf("- rake(): %d iterations (stopped when the largest cell change of the weighted size_class x province_margin table was %.6g < epsilon = 1).",
+    sprintf("- rake(): %d iterations (stopped when the largest cell change of the weighted size_class x province_margin table was %.6g < 1e-14 x the weight total).",
             rk$iterations, rk$last_delta),
     sprintf("- raking margins: size_class %s; province_margin %s (zeeland has no sampled municipality and is merged into %s).",
             paste(sprintf("%s=%d", built$size_pop$size_class, built$size_pop$Freq), collapse = " "),
