@@ -49,7 +49,9 @@ mod python;
 pub mod report;
 mod survey;
 
+pub use analysis::Weights;
 pub use consolidate::{Policy, Rules, WeightedColumn};
+pub use data::Frame;
 pub use error::{Error, Result};
 pub use instrument::Instrument;
 pub use survey::{ItemSummary, ReadOptions, Survey};

@@ -6,7 +6,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{self, Options, Table};
-use crate::data::{self, Limits, RawTable, Responses, ValidationReport};
+use crate::analysis::{Attribute, RakeOptions, Representativeness, Weights};
+use crate::data::Frame;
+use crate::data::{self, Column, DataTable, Limits, RawTable, Responses, ValidationReport};
 use crate::error::{Error, Result};
 use crate::instrument::{ColumnKind, Instrument, NO_ANSWER};
 
@@ -228,6 +230,52 @@ impl Survey {
         analysis::net_shares(self, question, net, options)
     }
 
+    /// One row per municipality: `municipality`, `municipality_name`, `inhabitants`,
+    /// `size_class`, `province` and `respondents` (how many of its respondents are in the data).
+    pub fn municipalities(&self) -> DataTable {
+        let r = self.responses();
+        let m = r.municipalities();
+        let mut respondents = vec![0.0; m.len()];
+        for &i in r.municipality_index() {
+            if let Some(n) = respondents.get_mut(i as usize) {
+                *n += 1.0;
+            }
+        }
+        let text =
+            |f: fn(&data::Municipality) -> Option<String>| Column::Text(m.iter().map(f).collect());
+        let columns = [
+            ("municipality", text(|m| Some(m.id.clone()))),
+            ("municipality_name", text(|m| m.name.clone())),
+            (
+                "inhabitants",
+                Column::Number(m.iter().map(|m| m.inhabitants.map(f64::from)).collect()),
+            ),
+            ("size_class", text(|m| m.size_class.clone())),
+            ("province", text(|m| m.province.clone())),
+            (
+                "respondents",
+                Column::Number(respondents.into_iter().map(Some).collect()),
+            ),
+        ];
+        let mut table = DataTable::with_rows(m.len());
+        for (name, column) in columns {
+            // Names are distinct and every column has a cell per municipality.
+            let _ = table.push(name, column);
+        }
+        table
+    }
+
+    /// [`consolidate::consolidated_table`](crate::consolidate::consolidated_table): one row per
+    /// municipality with its attributes and consolidated answers under `rules`.
+    pub fn consolidated(&self, rules: &crate::consolidate::Rules) -> Result<DataTable> {
+        crate::consolidate::consolidated_table(self, rules)
+    }
+
+    /// [`analysis::mean_scores`]: the mean category code of every item of an ordinal question.
+    pub fn mean_scores(&self, question: &str, options: &Options) -> Result<Table> {
+        analysis::mean_scores(self, question, options)
+    }
+
     /// [`analysis::mentions`]: the mention ranking of a multi-select question.
     pub fn mentions(&self, question: &str, options: &Options) -> Result<Table> {
         analysis::mentions(self, question, options)
@@ -321,6 +369,23 @@ impl Survey {
         }
         h.push_str("</div>");
         h
+    }
+
+    /// [`analysis::post_stratify`]: municipality weights N_h / n_h over the frame's strata of
+    /// `by`.
+    pub fn post_stratify(&self, frame: &Frame, by: Attribute) -> Result<Weights> {
+        analysis::post_stratify(self, frame, by)
+    }
+
+    /// [`analysis::rake`]: municipality weights raked to the frame's margins.
+    pub fn rake(&self, frame: &Frame, options: &RakeOptions) -> Result<Weights> {
+        analysis::rake(self, frame, options)
+    }
+
+    /// [`analysis::representativeness`]: the responding municipalities against the frame's
+    /// margin of `by`, with a χ² goodness-of-fit test.
+    pub fn representativeness(&self, frame: &Frame, by: Attribute) -> Result<Representativeness> {
+        analysis::representativeness(self, frame, by)
     }
 }
 

@@ -18,23 +18,28 @@ All classes are implemented in Rust (``doe_democratie._core``); this package onl
 """
 
 from ._core import (
+    DataTable,
     DoeDemocratieError,
+    Frame,
     Instrument,
     InstrumentError,
     InvalidArgumentError,
     Problem,
     Report,
     ReportSpec,
+    Representativeness,
     Survey,
     Table,
     UnknownIdError,
     ValidationError,
     WeightingError,
+    Weights,
     __version__,
 )
 from . import datasets
 
 __all__ = [
+    "DataTable",
     "DoeDemocratieError",
     "Instrument",
     "InstrumentError",
@@ -47,5 +52,8 @@ __all__ = [
     "UnknownIdError",
     "ValidationError",
     "WeightingError",
+    "Frame",
+    "Weights",
+    "Representativeness",
     "__version__",
 ]

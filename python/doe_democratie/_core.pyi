@@ -6,7 +6,7 @@ from typing import Any, Callable, ClassVar, Literal, TypedDict, Union, final
 
 import numpy as np
 import numpy.typing as npt
-from typing_extensions import Required
+from typing_extensions import NotRequired, Required
 
 __all__ = [
     "__version__",
@@ -14,6 +14,7 @@ __all__ = [
     "Survey",
     "Problem",
     "Table",
+    "DataTable",
     "ReportSpec",
     "Report",
     "DoeDemocratieError",
@@ -22,6 +23,9 @@ __all__ = [
     "UnknownIdError",
     "InvalidArgumentError",
     "WeightingError",
+    "Frame",
+    "Weights",
+    "Representativeness",
 ]
 
 __version__: str
@@ -131,6 +135,43 @@ class _Row(TypedDict):
     in_base: bool
     rank: int | None
     tied: bool | None
+    # With inference (frame=, weights=, ci= or test=):
+    estimate: NotRequired[float]
+    se: NotRequired[float]
+    lower: NotRequired[float | None]
+    upper: NotRequired[float | None]
+    deff: NotRequired[float | None]
+    n_eff: NotRequired[float]
+    df: NotRequired[float]
+    units: NotRequired[float]
+    small_base: NotRequired[bool]
+    letters: NotRequired[str | None]
+
+_Design = Literal["srs", "stratified", "post_stratified", "raked"]
+_CiMethod = Literal["wald", "wilson", "clopper_pearson", "logit", "korn_graubard", "beta"]
+_TestMethod = Literal[
+    "pearson", "rao_scott", "rao_scott_first_order", "fisher", "permutation", "trend"
+]
+_Adjust = Literal["none", "holm", "bh"]
+
+class _TableDesign(TypedDict):
+    design: str
+    kind: _Design
+    ci: _CiMethod | None
+    level: float
+    frame_note: str | None
+    adjust: _Adjust
+    letters: dict[str, str]
+
+class _GroupTest(TypedDict):
+    item: str | None
+    method: _TestMethod
+    statistic: float | None
+    df: float | None
+    ddf: float | None
+    p_value: float | None
+    p_adjusted: float | None
+    note: str | None
 
 class _WeightedColumn(TypedDict):
     column: str
@@ -314,6 +355,17 @@ class Survey:
         items: Sequence[str] | None = None,
         tag: tuple[str, str] | None = None,
         base: _BaseName = "scale",
+        frame: Frame | None = None,
+        design: _Design = "srs",
+        strata: _FrameAttribute = "size_class",
+        weights: Weights | None = None,
+        fpc: bool = True,
+        ci: _CiMethod | None = None,
+        level: float = 0.95,
+        test: _TestMethod | None = None,
+        adjust: _Adjust = "none",
+        n_perm: int = 9999,
+        seed: int = 20130101,
     ) -> Table: ...
     def net_shares(
         self,
@@ -325,6 +377,37 @@ class Survey:
         items: Sequence[str] | None = None,
         tag: tuple[str, str] | None = None,
         base: _BaseName = "scale",
+        frame: Frame | None = None,
+        design: _Design = "srs",
+        strata: _FrameAttribute = "size_class",
+        weights: Weights | None = None,
+        fpc: bool = True,
+        ci: _CiMethod | None = None,
+        level: float = 0.95,
+        test: _TestMethod | None = None,
+        adjust: _Adjust = "none",
+        n_perm: int = 9999,
+        seed: int = 20130101,
+    ) -> Table: ...
+    def mean_scores(
+        self,
+        question: str,
+        *,
+        by: _By | None = None,
+        rules: _Rules | None = None,
+        items: Sequence[str] | None = None,
+        tag: tuple[str, str] | None = None,
+        frame: Frame | None = None,
+        design: _Design = "srs",
+        strata: _FrameAttribute = "size_class",
+        weights: Weights | None = None,
+        fpc: bool = True,
+        ci: _CiMethod | None = None,
+        level: float = 0.95,
+        test: _TestMethod | None = None,
+        adjust: _Adjust = "none",
+        n_perm: int = 9999,
+        seed: int = 20130101,
     ) -> Table: ...
     def mentions(
         self,
@@ -333,7 +416,20 @@ class Survey:
         by: _By | None = None,
         rules: _Rules | None = None,
         items: Sequence[str] | None = None,
+        frame: Frame | None = None,
+        design: _Design = "srs",
+        strata: _FrameAttribute = "size_class",
+        weights: Weights | None = None,
+        fpc: bool = True,
+        ci: _CiMethod | None = None,
+        level: float = 0.95,
+        test: _TestMethod | None = None,
+        adjust: _Adjust = "none",
+        n_perm: int = 9999,
+        seed: int = 20130101,
     ) -> Table: ...
+    def municipalities(self) -> DataTable: ...
+    def consolidated(self, *, rules: _Rules | None = None) -> DataTable: ...
     def consolidate(self, column: str, *, policy: _PolicyName | None = None) -> _WeightedColumn: ...
     def provenance(self) -> _Provenance: ...
     def disagreements(self) -> list[_Disagreement]: ...
@@ -342,6 +438,20 @@ class Survey:
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def _repr_html_(self) -> str: ...
     def __reduce__(self) -> tuple[Callable[[str], Survey], tuple[str]]: ...
+    def post_stratify(self, frame: Frame, by: _FrameAttribute = "size_class") -> Weights: ...
+    def rake(
+        self,
+        frame: Frame,
+        margins: Sequence[_FrameAttribute] = ("size_class", "province"),
+        *,
+        max_iterations: int = 100,
+        tolerance: float = 1e-10,
+        epsilon: float | None = None,
+        trim: tuple[float, float] | None = None,
+    ) -> Weights: ...
+    def representativeness(
+        self, frame: Frame, by: _FrameAttribute = "size_class"
+    ) -> Representativeness: ...
 
 @final
 class Table:
@@ -357,6 +467,10 @@ class Table:
     def measure(self) -> str: ...
     @property
     def rows(self) -> list[_Row]: ...
+    @property
+    def design(self) -> _TableDesign | None: ...
+    @property
+    def tests(self) -> list[_GroupTest]: ...
     def find(self, item: str | None, group: str, category: str) -> _Row | None: ...
     def to_csv(self) -> str: ...
     def to_json(self) -> str: ...
@@ -366,6 +480,19 @@ class Table:
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def _repr_html_(self) -> str: ...
     def __reduce__(self) -> tuple[Callable[[str], Table], tuple[str]]: ...
+
+@final
+class DataTable:
+    """A wide table, one row per municipality."""
+
+    @property
+    def columns(self) -> list[str]: ...
+    def column(self, name: str) -> list[str | None] | list[float | None]: ...
+    def to_csv(self) -> str: ...
+    def to_pandas(self) -> Any: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class ReportSpec:
@@ -406,3 +533,108 @@ class Report:
 
 def _dataset(name: Literal["doe_democratie_2013"]) -> Survey:
     """A bundled dataset by name; use ``doe_democratie.datasets``."""
+
+# --- population frames and weights -----------------------------------------------------------
+
+_FrameAttribute = Literal["size_class", "province"]
+_Strata = Mapping[str, Union[tuple[Sequence[str], int], int]]
+
+class _FrameMunicipality(TypedDict):
+    code: str
+    name: str | None
+    inhabitants: int | None
+    province: str
+    size_class: str | None
+
+class _Margin(TypedDict):
+    attribute: str
+    categories: list[str]
+    of_unit: list[int]
+    targets: list[float]
+
+@final
+class Frame:
+    """A population frame: counts per stratum of size_class and/or province."""
+
+    @staticmethod
+    def municipalities_2013() -> Frame: ...
+    @staticmethod
+    def from_csv(path: _StrPath, instrument: Instrument | None = None) -> Frame: ...
+    @staticmethod
+    def from_pandas(df: Any, instrument: Instrument | None = None) -> Frame: ...
+    @staticmethod
+    def from_strata(
+        attribute: _FrameAttribute, strata: _Strata, instrument: Instrument | None = None
+    ) -> Frame: ...
+    def with_strata(
+        self, attribute: _FrameAttribute, strata: _Strata, instrument: Instrument | None = None
+    ) -> Frame: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def attributes(self) -> list[str]: ...
+    def margin(self, attribute: str) -> dict[str, tuple[list[str], int]]: ...
+    def stratum_of(self, attribute: str, level: str) -> int | None: ...
+    @property
+    def municipalities(self) -> list[_FrameMunicipality] | None: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Callable[[str], Frame], tuple[str]]: ...
+
+@final
+class Weights:
+    """Municipality weights calibrated to a frame (post-stratified or raked)."""
+
+    @property
+    def values(self) -> list[float]: ...
+    @property
+    def municipalities(self) -> list[str]: ...
+    @property
+    def method(self) -> Literal["post_stratified", "raked"]: ...
+    @property
+    def kish_deff(self) -> float: ...
+    @property
+    def effective_n(self) -> float: ...
+    @property
+    def iterations(self) -> int: ...
+    @property
+    def trimmed(self) -> int: ...
+    @property
+    def frame_total(self) -> int: ...
+    @property
+    def margins(self) -> list[_Margin]: ...
+    def to_pandas(self) -> Any: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Callable[[str], Weights], tuple[str]]: ...
+
+@final
+class Representativeness:
+    """The responding municipalities against a frame margin, with a chi-square test."""
+
+    @property
+    def attribute(self) -> str: ...
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def df(self) -> int: ...
+    @property
+    def p_value(self) -> float: ...
+    @property
+    def min_expected(self) -> float: ...
+    @property
+    def n_sample(self) -> int: ...
+    @property
+    def frame_total(self) -> int: ...
+    @property
+    def not_in_frame(self) -> list[str]: ...
+    def to_csv(self) -> str: ...
+    def to_pandas(self) -> Any: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Callable[[str], Representativeness], tuple[str]]: ...

@@ -9,6 +9,11 @@ use std::collections::{BTreeSet, HashMap};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+mod inferred;
+
+use inferred::{Run, Spec, SpecBase, TestTable};
+
+use super::inference::{adjust_tests, Estimate, GroupTest, Inference, Quantity, TableInference};
 use super::round::{largest_remainder, round_half_up};
 use super::table::{Row, Table};
 use crate::consolidate::{consolidate_with_groups, to_u32, Groups, Rules, WeightedColumn};
@@ -123,6 +128,9 @@ pub struct Options {
     /// Base of the percentages of coded questions.
     #[serde(default)]
     pub base: Base,
+    /// Design, intervals and tests (none by default).
+    #[serde(default)]
+    pub inference: Inference,
 }
 
 /// Group membership of every unit (municipality or respondent), flat so that building and
@@ -386,13 +394,16 @@ fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<
     })
 }
 
-/// One item × group cell of a coded question: weighted counts per code and the base.
+/// One item × group cell of a coded question: weighted counts per code and the base, and, with
+/// inference, the estimate and letters of each of the measure's [`Spec`]s.
 struct CodedCell<'a> {
     question: &'a Question,
     item: Option<&'a Item>,
     group: &'a str,
     counts: &'a [f64],
     base: f64,
+    estimates: Option<&'a [Option<Estimate>]>,
+    letters: Option<&'a [Option<String>]>,
 }
 
 impl CodedCell<'_> {
@@ -412,25 +423,61 @@ impl CodedCell<'_> {
             in_base: true,
             rank: None,
             tied: None,
+            inference: None,
+            letters: None,
         }
+    }
+
+    /// The inference of spec `k`, if any.
+    fn estimate(&self, k: usize) -> Option<Estimate> {
+        self.estimates.and_then(|e| e.get(k).cloned().flatten())
+    }
+
+    /// The letters of spec `k`, if any.
+    fn letters(&self, k: usize) -> Option<String> {
+        self.letters.and_then(|l| l.get(k).cloned().flatten())
     }
 }
 
+/// What a coded measure estimates per row and tests per item, when asked for inference.
+struct Plan {
+    specs: Vec<Spec>,
+    table: TestTable,
+    /// Compute estimates even without inference options (mean scores).
+    force: bool,
+}
+
+/// The question a coded measure ran on, and its table's inference.
+type Ran<'a> = (&'a Question, Option<TableInference>);
+
 /// Consolidates each selected item of a coded question once, tallies it by group and hands every
-/// item × group cell to `f`, in item order then group order.
+/// item × group cell to `f`, in item order then group order. With inference, `plan` says what
+/// each row estimates and what the test of each item runs on.
 fn each_coded_cell<'a>(
     survey: &'a Survey,
     question: &str,
     options: &Options,
+    plan: &Plan,
     mut f: impl FnMut(&Scale, &CodedCell<'_>),
-) -> Result<&'a Question> {
+) -> Result<Ran<'a>> {
     let p = prepare(survey, question, options)?;
     let scale = coded_scale(survey, p.question)?;
     let width = scale.max_code() as usize + 1;
     let policy = options.rules.policy_for(p.question);
+    let run = Run::new(survey, p.question.unit, &p.grouping, options, plan.force)?;
+    let whole = policy != Some(crate::consolidate::Policy::Split);
+    let mut tests = Vec::new();
     for &(item, pos) in &p.items {
         let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
         let counts = tally(&col, &p.grouping, width);
+        let inferred = match &run {
+            Some(run) => {
+                let data = run.tally(&col, &p.grouping, width);
+                let id = item.map(|i| i.id.clone());
+                Some(run.item(&data, width, &plan.specs, Some((&plan.table, id, whole)))?)
+            }
+            None => None,
+        };
         for (slot, group) in p.grouping.names.iter().enumerate() {
             let counts = &counts[slot * width..(slot + 1) * width];
             let cell = CodedCell {
@@ -439,11 +486,25 @@ fn each_coded_cell<'a>(
                 group,
                 counts,
                 base: in_base_total(scale, options.base, counts),
+                estimates: inferred.as_ref().map(|i| i.estimates[slot].as_slice()),
+                letters: inferred.as_ref().map(|i| i.letters[slot].as_slice()),
             };
             f(scale, &cell);
         }
+        tests.extend(inferred.and_then(|i| i.test));
     }
-    Ok(p.question)
+    let declared = run.map(|run| declare(&run, tests, &p.grouping.names, options));
+    Ok((p.question, declared))
+}
+
+fn declare(
+    run: &Run<'_>,
+    mut tests: Vec<GroupTest>,
+    groups: &[String],
+    options: &Options,
+) -> TableInference {
+    adjust_tests(&mut tests, options.inference.adjust);
+    run.declare(tests, groups)
 }
 
 /// Missing codes that count in the base under `base`.
@@ -475,8 +536,10 @@ fn pct(count: f64, base: f64) -> Option<f64> {
 /// niet'); other missing codes are reported as their own count beside the base, without a
 /// percentage. Printed percentages use largest-remainder rounding within each item and group.
 pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result<Table> {
+    let scale = coded_scale(survey, survey.instrument().question(question)?)?;
+    let plan = frequency_plan(scale, options.base);
     let mut rows = Vec::new();
-    let q = each_coded_cell(survey, question, options, |scale, cell| {
+    let (q, inference) = each_coded_cell(survey, question, options, &plan, |scale, cell| {
         let in_base: Vec<(Code, &str, &str)> = scale
             .categories()
             .iter()
@@ -499,6 +562,8 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
                 count,
                 percentage: pct(count, cell.base),
                 printed: printed.as_ref().map(|v| v[k]),
+                inference: cell.estimate(k),
+                letters: cell.letters(k),
                 ..cell.row()
             });
         }
@@ -506,12 +571,13 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
             .missing()
             .iter()
             .filter(|m| !in_base.iter().any(|(code, _, _)| *code == m.code));
-        for m in outside {
+        for (k, m) in outside.enumerate() {
             rows.push(Row {
                 category: m.id.clone(),
                 label_nl: m.label_nl.clone(),
                 count: cell.counts[m.code as usize],
                 in_base: false,
+                inference: cell.estimate(in_base.len() + k),
                 ..cell.row()
             });
         }
@@ -521,16 +587,88 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
         title: q.text_nl.clone(),
         measure: "frequencies".into(),
         rows,
+        inference,
     })
 }
 
+/// The codes counting in the base, in row order: categories, then missing codes in the base.
+fn base_codes(scale: &Scale, base: Base) -> Vec<Code> {
+    scale
+        .categories()
+        .iter()
+        .map(|k| k.code)
+        .chain(missing_in_base(scale, base).map(|m| m.code))
+        .collect()
+}
+
+fn one(code: Code) -> Vec<(Code, f64)> {
+    vec![(code, 1.0)]
+}
+
+/// Rows of [`frequencies`]: each category's share of the base; each missing code outside the base
+/// as its share of everyone who answered (base plus those codes). The test runs on the base.
+fn frequency_plan(scale: &Scale, base: Base) -> Plan {
+    let in_base = base_codes(scale, base);
+    let outside: Vec<Code> = scale
+        .missing()
+        .iter()
+        .map(|m| m.code)
+        .filter(|c| !in_base.contains(c))
+        .collect();
+    let answered: Vec<Code> = in_base.iter().chain(&outside).copied().collect();
+    let share = |code: Code, base: &[Code], letters: bool| Spec {
+        num: one(code),
+        base: SpecBase::Codes(base.to_vec()),
+        quantity: Quantity::Share,
+        letters,
+    };
+    let specs = in_base
+        .iter()
+        .map(|&c| share(c, &in_base, true))
+        .chain(outside.iter().map(|&c| share(c, &answered, false)))
+        .collect();
+    Plan {
+        specs,
+        table: TestTable {
+            categories: in_base.iter().map(|&c| one(c)).collect(),
+            base: SpecBase::Codes(in_base),
+            complement: false,
+            mean: false,
+        },
+        force: false,
+    }
+}
+
 /// Net shares (e.g. the top-2 box "vaak of regelmatig") of every item of a coded question, on the
-/// same base as [`frequencies`]; printed half up, as the report's text quotes them.
+/// same base as [`frequencies`]; printed half up, as the report's text quotes them. A test runs
+/// on the table of groups × (in the net, not in the net).
 pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options) -> Result<Table> {
     let scale = coded_scale(survey, survey.instrument().question(question)?)?;
     let net = scale.net(net)?;
+    let in_base = base_codes(scale, options.base);
+    let inside: Vec<(Code, f64)> = net.codes.iter().map(|&c| (c, 1.0)).collect();
+    let rest: Vec<(Code, f64)> = in_base
+        .iter()
+        .filter(|c| !net.codes.contains(c))
+        .map(|&c| (c, 1.0))
+        .collect();
+    let plan = Plan {
+        specs: vec![Spec {
+            num: inside.clone(),
+            base: SpecBase::Codes(in_base.clone()),
+            quantity: Quantity::Share,
+            letters: true,
+        }],
+        table: TestTable {
+            categories: vec![inside, rest],
+            base: SpecBase::Codes(in_base),
+            complement: false,
+            mean: false,
+        },
+        force: false,
+    };
     let mut rows = Vec::new();
-    let q = each_coded_cell(survey, question, options, |_, cell| {
+    let (q, inference) = each_coded_cell(survey, question, options, &plan, |_, cell| {
         let count: f64 = net
             .codes
             .iter()
@@ -543,6 +681,8 @@ pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options)
             count,
             percentage,
             printed: percentage.map(round_half_up),
+            inference: cell.estimate(0),
+            letters: cell.letters(0),
             ..cell.row()
         });
     })?;
@@ -551,6 +691,52 @@ pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options)
         title: q.text_nl.clone(),
         measure: format!("net:{}", net.id),
         rows,
+        inference,
+    })
+}
+
+/// Mean score of every item of an ordinal question: the mean of the category codes over the
+/// substantive answers ('weet niet' and other missing codes left out, whatever the scale says),
+/// with its standard error (and Wald interval with `ci`). On the frequency scale 1 = Vaak …
+/// 4 = Niet, so a lower mean means more often. The row's `estimate` is the mean, `count` and
+/// `base` the weight of the substantive answers; `percentage` stays empty.
+pub fn mean_scores(survey: &Survey, question: &str, options: &Options) -> Result<Table> {
+    let scale = coded_scale(survey, survey.instrument().question(question)?)?;
+    let substantive: Vec<Code> = scale.categories().iter().map(|k| k.code).collect();
+    let plan = Plan {
+        specs: vec![Spec {
+            num: substantive.iter().map(|&c| (c, f64::from(c))).collect(),
+            base: SpecBase::Codes(substantive.clone()),
+            quantity: Quantity::Mean,
+            letters: true,
+        }],
+        table: TestTable {
+            categories: vec![substantive.iter().map(|&c| (c, f64::from(c))).collect()],
+            base: SpecBase::Codes(substantive.clone()),
+            complement: false,
+            mean: true,
+        },
+        force: true,
+    };
+    let mut rows = Vec::new();
+    let (q, inference) = each_coded_cell(survey, question, options, &plan, |_, cell| {
+        let count: f64 = substantive.iter().map(|&c| cell.counts[c as usize]).sum();
+        rows.push(Row {
+            category: "mean".into(),
+            label_nl: "Gemiddelde score".into(),
+            count,
+            base: count,
+            inference: cell.estimate(0),
+            letters: cell.letters(0),
+            ..cell.row()
+        });
+    })?;
+    Ok(Table {
+        id: format!("mean:{question}"),
+        title: q.text_nl.clone(),
+        measure: "mean".into(),
+        rows,
+        inference: inference.filter(|_| options.inference.is_active()),
     })
 }
 
@@ -575,12 +761,24 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
     for &s in &p.grouping.slots {
         units_in_slot[s as usize] += 1.0;
     }
+    let run = Run::new(survey, p.question.unit, &p.grouping, options, false)?;
+    let plan = mention_plan();
+    let whole = policy != Some(crate::consolidate::Policy::Split);
     let mut picked: Vec<Vec<f64>> = Vec::with_capacity(p.items.len());
-    for &(_, pos) in &p.items {
+    let mut inferred = Vec::with_capacity(p.items.len());
+    let mut tests = Vec::new();
+    for &(item, pos) in &p.items {
         debug_assert_eq!(survey.instrument().columns()[pos].kind, ColumnKind::Flag);
         let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
         let counts = tally(&col, &p.grouping, 2);
         picked.push((0..n_slots).map(|s| counts[s * 2 + 1]).collect());
+        if let Some(run) = &run {
+            let data = run.tally(&col, &p.grouping, 2);
+            let id = item.map(|i| i.id.clone());
+            let mut i = run.item(&data, 2, &plan.specs, Some((&plan.table, id, whole)))?;
+            tests.extend(i.test.take());
+            inferred.push(i);
+        }
     }
     let mut rows = Vec::new();
     for (slot, group) in p.grouping.names.iter().enumerate() {
@@ -595,6 +793,7 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
             let Some(item) = p.items[i].0 else {
                 continue; // every multi-select option is an item of its question
             };
+            let inf = inferred.get(i);
             rows.push(Row {
                 question: p.question.id.clone(),
                 item: Some(item.id.clone()),
@@ -609,13 +808,37 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
                 in_base: true,
                 rank: Some(to_u32(above + 1, "question", "options")?),
                 tied: Some(ties > 1),
+                inference: inf.and_then(|i| i.estimates[slot][0].clone()),
+                letters: inf.and_then(|i| i.letters[slot][0].clone()),
             });
         }
     }
+    let inference = run.map(|run| declare(&run, tests, &p.grouping.names, options));
     Ok(Table {
         id: format!("mentions:{question}"),
         title: p.question.text_nl.clone(),
         measure: "mentions".into(),
         rows,
+        inference,
     })
+}
+
+/// Rows of [`mentions`]: the share of the group's units that picked the option (blanks count as
+/// not picked); the test runs on picked × not picked.
+fn mention_plan() -> Plan {
+    Plan {
+        specs: vec![Spec {
+            num: one(1),
+            base: SpecBase::Members,
+            quantity: Quantity::Share,
+            letters: true,
+        }],
+        table: TestTable {
+            categories: vec![one(1)],
+            base: SpecBase::Members,
+            complement: true,
+            mean: false,
+        },
+        force: false,
+    }
 }

@@ -2,12 +2,21 @@
 //! net shares (top-2 box), mention rankings, breakdowns by respondent attribute — each returning a
 //! tidy [`Table`] — and the report's rounding rules.
 
+pub mod inference;
 mod measures;
 mod round;
 mod table;
+pub mod weighting;
 
+pub use inference::{
+    CiMethod, DesignKind, Estimate, GroupTest, Inference, TableInference, TestMethod,
+};
 pub use measures::{
-    frequencies, mentions, net_shares, Attribute, Base, Breakdown, ItemFilter, Options,
+    frequencies, mean_scores, mentions, net_shares, Attribute, Base, Breakdown, ItemFilter, Options,
 };
 pub use round::{largest_remainder, round_half_up};
-pub use table::{Row, Table, ROW_FIELDS};
+pub use table::{Row, Table, INFERENCE_FIELDS, ROW_FIELDS};
+pub use weighting::{
+    post_stratify, rake, representativeness, Margin, RakeOptions, Representativeness,
+    StratumCoverage, WeightingMethod, Weights, COVERAGE_FIELDS,
+};

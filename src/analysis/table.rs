@@ -4,6 +4,7 @@ use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
+use super::inference::{Estimate, TableInference};
 use crate::instrument::Unit;
 use crate::survey::esc;
 
@@ -38,6 +39,15 @@ pub struct Row {
     pub rank: Option<u32>,
     /// Mention rankings: whether another option has the same count in this group.
     pub tied: Option<bool>,
+    /// Design-based estimate, standard error, interval, design effect and effective n, when the
+    /// measure was asked for inference. For a row outside the base ('weet niet' where the scale
+    /// leaves it out) the estimate is its share of all who answered the item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference: Option<Estimate>,
+    /// Letters of the groups whose share this row's group significantly exceeds (see
+    /// [`TableInference::letters`]); empty when it exceeds none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letters: Option<String>,
 }
 
 /// A tidy table of rows, with a title and the measure that made it.
@@ -51,6 +61,9 @@ pub struct Table {
     pub measure: String,
     /// The rows in questionnaire order (mentions: by rank).
     pub rows: Vec<Row>,
+    /// The design, interval method and tests, when the measure was asked for inference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference: Option<TableInference>,
 }
 
 /// The fields of a [`Row`], in declaration order: the header of [`Table::to_csv`] and the columns
@@ -69,6 +82,21 @@ pub const ROW_FIELDS: [&str; 13] = [
     "in_base",
     "rank",
     "tied",
+];
+
+/// The inference columns [`Table::to_csv`] and the Python `Table.to_pandas()` add after
+/// [`ROW_FIELDS`] when the table carries inference.
+pub const INFERENCE_FIELDS: [&str; 10] = [
+    "estimate",
+    "se",
+    "lower",
+    "upper",
+    "deff",
+    "n_eff",
+    "df",
+    "units",
+    "small_base",
+    "letters",
 ];
 
 fn num(x: f64) -> String {
@@ -97,6 +125,23 @@ impl Row {
             self.tied.map(|t| t.to_string()).unwrap_or_default(),
         ]
     }
+
+    fn inference_cells(&self) -> [String; 10] {
+        let opt = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
+        let e = self.inference.as_ref();
+        [
+            opt(e.map(|e| e.estimate)),
+            opt(e.map(|e| e.se)),
+            opt(e.and_then(|e| e.lower)),
+            opt(e.and_then(|e| e.upper)),
+            opt(e.and_then(|e| e.deff)),
+            opt(e.map(|e| e.n_eff)),
+            opt(e.map(|e| e.df)),
+            opt(e.map(|e| e.units)),
+            e.map(|e| e.small_base.to_string()).unwrap_or_default(),
+            self.letters.clone().unwrap_or_default(),
+        ]
+    }
 }
 
 impl Table {
@@ -118,34 +163,55 @@ impl Table {
             .find(|r| r.item.as_deref() == item && r.group == group && r.category == category)
     }
 
-    /// The table as CSV (comma-separated, header row, full precision).
+    /// The table as CSV (comma-separated, header row, full precision); with inference, the
+    /// [`INFERENCE_FIELDS`] follow the [`ROW_FIELDS`].
     #[allow(clippy::expect_used)] // writes to memory, from `String` fields: cannot fail
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(ROW_FIELDS).expect("writing to memory");
+        let with = self.inference.is_some();
+        let header = ROW_FIELDS
+            .iter()
+            .chain(INFERENCE_FIELDS.iter().filter(|_| with));
+        w.write_record(header).expect("writing to memory");
         for r in &self.rows {
-            w.write_record(r.cells()).expect("writing to memory");
+            let extra = if with {
+                r.inference_cells().to_vec()
+            } else {
+                Vec::new()
+            };
+            w.write_record(r.cells().iter().chain(&extra))
+                .expect("writing to memory");
         }
         String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
     }
 
-    /// An HTML table of the first `max_rows` rows, for notebooks and reports.
+    /// An HTML table of the first `max_rows` rows, for notebooks and reports; with inference
+    /// also the interval, the small-base flag and the letters, and the design and tests beneath.
     pub fn to_html(&self, max_rows: usize) -> String {
+        let with = self.inference.is_some();
         let mut h = format!(
             "<div class=\"doe-democratie-table\"><p><strong>{}</strong> <code>{}</code></p><table><thead><tr>",
             esc(&self.title),
             esc(&self.measure)
         );
+        let extra: &[&str] = if with {
+            &["estimate", "interval", "n", ""]
+        } else {
+            &[]
+        };
         for c in [
             "item", "group", "category", "count", "base", "%", "printed", "unit",
-        ] {
+        ]
+        .iter()
+        .chain(extra)
+        {
             let _ = write!(h, "<th>{c}</th>");
         }
         h.push_str("</tr></thead><tbody>");
         for r in self.rows.iter().take(max_rows) {
             let _ = write!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                 esc(r.item.as_deref().unwrap_or("")),
                 esc(&r.group),
                 esc(&r.label_nl),
@@ -156,14 +222,80 @@ impl Table {
                 r.printed.map(|p| p.to_string()).unwrap_or_default(),
                 r.unit.as_str()
             );
+            if with {
+                h.push_str(&inference_cells_html(r));
+            }
+            h.push_str("</tr>");
         }
         h.push_str("</tbody></table>");
         if self.rows.len() > max_rows {
             let _ = write!(h, "<p>… {} more rows</p>", self.rows.len() - max_rows);
         }
+        if let Some(i) = &self.inference {
+            h.push_str(&inference_footer_html(i));
+        }
         h.push_str("</div>");
         h
     }
+}
+
+/// Estimate, interval, effective n and letters of one row (a small base marked with †).
+fn inference_cells_html(r: &Row) -> String {
+    let Some(e) = &r.inference else {
+        return "<td></td><td></td><td></td><td></td>".into();
+    };
+    let interval = match (e.lower, e.upper) {
+        (Some(l), Some(u)) => format!("{l:.3}–{u:.3}"),
+        _ => String::new(),
+    };
+    format!(
+        "<td>{:.3}</td><td>{}</td><td>{:.0}{}</td><td>{}</td>",
+        e.estimate,
+        interval,
+        e.n_eff,
+        if e.small_base { " †" } else { "" },
+        esc(r.letters.as_deref().unwrap_or(""))
+    )
+}
+
+/// The design, the tests and the letters' legend.
+fn inference_footer_html(i: &TableInference) -> String {
+    let mut h = format!("<p class=\"design\">Design: {}", esc(&i.design));
+    if let Some(ci) = i.ci {
+        let _ = write!(h, "; {} interval, level {}", ci.as_str(), i.level);
+    }
+    h.push_str(". † small base (fewer than 30 units or effective units).</p>");
+    if !i.letters.is_empty() {
+        let legend: Vec<String> = i
+            .letters
+            .iter()
+            .map(|(g, l)| format!("{} = {}", esc(l), esc(g)))
+            .collect();
+        let _ = write!(
+            h,
+            "<p>Letters: the groups whose share this one exceeds significantly ({}; {}).</p>",
+            legend.join(", "),
+            i.adjust.as_str()
+        );
+    }
+    if !i.tests.is_empty() {
+        h.push_str("<table class=\"tests\"><thead><tr><th>item</th><th>test</th><th>statistic</th><th>df</th><th>p</th><th>p adjusted</th></tr></thead><tbody>");
+        let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
+        for t in &i.tests {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(t.item.as_deref().unwrap_or("")),
+                t.method.as_str(),
+                f(t.statistic),
+                f(t.df),
+                f(t.p_value),
+                f(t.p_adjusted)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    h
 }
 
 impl fmt::Display for Table {

@@ -61,6 +61,7 @@
 mod groups;
 mod kernel;
 mod provenance;
+mod wide;
 
 use std::fmt;
 use std::str::FromStr;
@@ -76,6 +77,7 @@ pub use kernel::{
     consolidate, consolidate_all, consolidate_position, consolidate_with_groups, WeightedColumn,
 };
 pub use provenance::{disagreements, provenance, Disagreement, Provenance};
+pub use wide::consolidated_table;
 
 /// How the answers of several respondents of one municipality become the municipality's answer.
 /// See the [module documentation](self) for the exact rules.

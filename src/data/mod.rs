@@ -3,13 +3,17 @@
 
 #![warn(clippy::indexing_slicing)]
 
+mod frame;
 mod problem;
 mod raw;
 mod responses;
 mod validate;
+mod wide;
 
+pub use frame::{Frame, FrameMunicipality, FrameStratum, Strata, FRAME_ATTRIBUTES};
 pub use problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
 pub(crate) use raw::{decode_utf8, read_bytes};
 pub use raw::{parse_csv, parse_json_records, Cell, Limits, RawTable, RecordsBuilder};
 pub use responses::{Municipality, Responses};
 pub use validate::validate;
+pub use wide::{Column, DataTable};

@@ -8,6 +8,7 @@
 
 mod convert;
 mod errors;
+mod frame;
 mod instrument;
 mod options;
 mod problem;
@@ -78,8 +79,12 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<survey::PySurvey>()?;
     m.add_class::<problem::PyProblem>()?;
     m.add_class::<table::PyTable>()?;
+    m.add_class::<table::PyDataTable>()?;
     m.add_class::<report::PyReportSpec>()?;
     m.add_class::<report::PyReport>()?;
+    m.add_class::<frame::PyFrame>()?;
+    m.add_class::<frame::PyWeights>()?;
+    m.add_class::<frame::PyRepresentativeness>()?;
     // Private: set as an attribute so it stays out of `__all__` (the package re-exports all of
     // `__all__`); `doe_democratie.datasets` is its public face.
     m.setattr("_dataset", wrap_pyfunction!(_dataset, m)?)?;

@@ -18,7 +18,11 @@ use indexmap::IndexMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::analysis::{Attribute, Base, Breakdown, ItemFilter, Options};
+use super::frame::{PyFrame, PyWeights};
+use crate::analysis::inference::Adjust;
+use crate::analysis::{
+    Attribute, Base, Breakdown, CiMethod, DesignKind, Inference, ItemFilter, Options, TestMethod,
+};
 use crate::{Error, Instrument, Policy, Rules};
 
 fn invalid(name: &'static str, message: impl Into<String>) -> PyErr {
@@ -209,6 +213,66 @@ pub(crate) fn base(base: &str) -> PyResult<Base> {
     }
 }
 
+/// The inference keywords every measure takes (see [`Inference`]).
+pub(crate) struct InferenceArgs<'a, 'py> {
+    pub frame: Option<&'a Bound<'py, PyAny>>,
+    pub design: &'a str,
+    pub strata: &'a str,
+    pub weights: Option<&'a Bound<'py, PyAny>>,
+    pub fpc: bool,
+    pub ci: Option<&'a str>,
+    pub level: f64,
+    pub test: Option<&'a str>,
+    pub adjust: &'a str,
+    pub n_perm: u64,
+    pub seed: u64,
+}
+
+/// The inference keywords as [`Inference`].
+pub(crate) fn inference(a: &InferenceArgs<'_, '_>) -> PyResult<Inference> {
+    let frame = match a.frame {
+        None => None,
+        Some(f) => Some(
+            f.cast::<PyFrame>()
+                .map_err(|_| invalid("frame", format!("expected a Frame, got {}", type_name(f))))?
+                .get()
+                .inner
+                .clone(),
+        ),
+    };
+    let weights = match a.weights {
+        None => None,
+        Some(w) => Some(
+            w.cast::<PyWeights>()
+                .map_err(|_| {
+                    invalid(
+                        "weights",
+                        format!(
+                            "expected Weights from survey.post_stratify() or survey.rake(), got {}",
+                            type_name(w)
+                        ),
+                    )
+                })?
+                .get()
+                .inner
+                .clone(),
+        ),
+    };
+    Ok(Inference {
+        design: a.design.parse::<DesignKind>()?,
+        frame,
+        strata: a.strata.parse::<Attribute>()?,
+        weights,
+        fpc: a.fpc,
+        ci: a.ci.map(str::parse::<CiMethod>).transpose()?,
+        level: a.level,
+        test: a.test.map(str::parse::<TestMethod>).transpose()?,
+        adjust: a.adjust.parse::<Adjust>()?,
+        n_perm: a.n_perm,
+        seed: a.seed,
+    })
+}
+
 /// The keyword arguments of a measure as [`Options`].
 pub(crate) fn measure_options(
     instrument: &Instrument,
@@ -217,11 +281,13 @@ pub(crate) fn measure_options(
     items: Option<&Bound<'_, PyAny>>,
     tag: Option<&Bound<'_, PyAny>>,
     base_: &str,
+    inference_: &InferenceArgs<'_, '_>,
 ) -> PyResult<Options> {
     Ok(Options {
         rules: rules(instrument, rules_)?,
         by: breakdown(by)?,
         items: item_filter(items, tag)?,
         base: base(base_)?,
+        inference: inference(inference_)?,
     })
 }

@@ -6,10 +6,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
 
 use super::convert;
+use super::frame::{PyFrame, PyRepresentativeness, PyWeights};
 use super::instrument::{builtin, PyInstrument};
 use super::options;
 use super::problem::PyProblem;
-use super::table::PyTable;
+use super::table::{PyDataTable, PyTable};
+use crate::analysis::{Attribute, RakeOptions};
 use crate::consolidate::{self, Disagreement, WeightedColumn};
 use crate::data::{Limits, RawTable};
 use crate::{Error, Instrument, ReadOptions, Rules, Survey};
@@ -290,7 +292,19 @@ impl PySurvey {
     /// ``'median'``, ``'max'``, ``'mode'`` or ``'prefer_role'``; ``items`` — item ids;
     /// ``tag`` — ``(grouping, level)``, e.g. ``('rung', 'facilitating')``; ``base`` —
     /// ``'scale'`` (the scale decides whether 'weet niet' counts) or ``'substantive'``.
-    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, base="scale"))]
+    ///
+    /// Inference (keyword-only, see ``docs/inference.md``): ``frame`` — a :class:`Frame`
+    /// (municipalities are a sample from it: weights and finite-population correction);
+    /// ``design`` — ``'srs'``, ``'stratified'`` or ``'post_stratified'`` (strata from the
+    /// frame's ``strata`` attribute); ``weights`` — :class:`Weights` from :meth:`post_stratify`
+    /// or :meth:`rake`; ``fpc``; ``ci`` — ``'wald'``, ``'wilson'``, ``'clopper_pearson'``,
+    /// ``'logit'`` or ``'korn_graubard'``; ``level``; ``test`` — ``'pearson'``,
+    /// ``'rao_scott'``, ``'rao_scott_first_order'``, ``'fisher'``, ``'permutation'`` or
+    /// ``'trend'`` between the groups of ``by``; ``adjust`` — ``'none'``, ``'holm'`` or
+    /// ``'bh'``; ``n_perm`` and ``seed`` for permutation and Monte Carlo draws. Any of
+    /// ``frame``, ``weights``, ``ci`` or ``test`` adds the columns estimate, se, lower, upper,
+    /// deff, n_eff, df, units, small_base and letters to the table.
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, base="scale", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn frequencies(
         &self,
@@ -301,8 +315,33 @@ impl PySurvey {
         items: Option<&Bound<'_, PyAny>>,
         tag: Option<&Bound<'_, PyAny>>,
         base: &str,
+        frame: Option<&Bound<'_, PyAny>>,
+        design: &str,
+        strata: &str,
+        weights: Option<&Bound<'_, PyAny>>,
+        fpc: bool,
+        ci: Option<&str>,
+        level: f64,
+        test: Option<&str>,
+        adjust: &str,
+        n_perm: u64,
+        seed: u64,
     ) -> PyResult<PyTable> {
-        let opts = options::measure_options(self.inner.instrument(), by, rules, items, tag, base)?;
+        let inf = options::InferenceArgs {
+            frame,
+            design,
+            strata,
+            weights,
+            fpc,
+            ci,
+            level,
+            test,
+            adjust,
+            n_perm,
+            seed,
+        };
+        let opts =
+            options::measure_options(self.inner.instrument(), by, rules, items, tag, base, &inf)?;
         Ok(py
             .detach(|| self.inner.frequencies(question, &opts))?
             .into())
@@ -310,8 +349,8 @@ impl PySurvey {
 
     /// Net shares (``net='top2'``: "vaak of regelmatig") of every item of a coded question, on
     /// the same base as :meth:`frequencies`, printed half up. Options as for
-    /// :meth:`frequencies`.
-    #[pyo3(signature = (question, net="top2", *, by=None, rules=None, items=None, tag=None, base="scale"))]
+    /// :meth:`frequencies`; a test runs on groups × (in the net, not in it).
+    #[pyo3(signature = (question, net="top2", *, by=None, rules=None, items=None, tag=None, base="scale", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn net_shares(
         &self,
@@ -323,16 +362,95 @@ impl PySurvey {
         items: Option<&Bound<'_, PyAny>>,
         tag: Option<&Bound<'_, PyAny>>,
         base: &str,
+        frame: Option<&Bound<'_, PyAny>>,
+        design: &str,
+        strata: &str,
+        weights: Option<&Bound<'_, PyAny>>,
+        fpc: bool,
+        ci: Option<&str>,
+        level: f64,
+        test: Option<&str>,
+        adjust: &str,
+        n_perm: u64,
+        seed: u64,
     ) -> PyResult<PyTable> {
-        let opts = options::measure_options(self.inner.instrument(), by, rules, items, tag, base)?;
+        let inf = options::InferenceArgs {
+            frame,
+            design,
+            strata,
+            weights,
+            fpc,
+            ci,
+            level,
+            test,
+            adjust,
+            n_perm,
+            seed,
+        };
+        let opts =
+            options::measure_options(self.inner.instrument(), by, rules, items, tag, base, &inf)?;
         Ok(py
             .detach(|| self.inner.net_shares(question, net, &opts))?
             .into())
     }
 
+    /// Mean score of every item of an ordinal question: the mean category code over the
+    /// substantive answers ('weet niet' left out), with its standard error; a row's
+    /// ``estimate`` is the mean. Options as for :meth:`frequencies` (intervals are Wald; the one
+    /// test is ``'trend'``).
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
+    #[allow(clippy::too_many_arguments)]
+    fn mean_scores(
+        &self,
+        py: Python<'_>,
+        question: &str,
+        by: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        items: Option<&Bound<'_, PyAny>>,
+        tag: Option<&Bound<'_, PyAny>>,
+        frame: Option<&Bound<'_, PyAny>>,
+        design: &str,
+        strata: &str,
+        weights: Option<&Bound<'_, PyAny>>,
+        fpc: bool,
+        ci: Option<&str>,
+        level: f64,
+        test: Option<&str>,
+        adjust: &str,
+        n_perm: u64,
+        seed: u64,
+    ) -> PyResult<PyTable> {
+        let inf = options::InferenceArgs {
+            frame,
+            design,
+            strata,
+            weights,
+            fpc,
+            ci,
+            level,
+            test,
+            adjust,
+            n_perm,
+            seed,
+        };
+        let opts = options::measure_options(
+            self.inner.instrument(),
+            by,
+            rules,
+            items,
+            tag,
+            "scale",
+            &inf,
+        )?;
+        Ok(py
+            .detach(|| self.inner.mean_scores(question, &opts))?
+            .into())
+    }
+
     /// Mention ranking of a multi-select question: per option the units that picked it, their
     /// share of all units in the group, rank and ties. Options as for :meth:`frequencies`.
-    #[pyo3(signature = (question, *, by=None, rules=None, items=None))]
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None, frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
+    #[allow(clippy::too_many_arguments)]
     fn mentions(
         &self,
         py: Python<'_>,
@@ -340,10 +458,62 @@ impl PySurvey {
         by: Option<&Bound<'_, PyAny>>,
         rules: Option<&Bound<'_, PyAny>>,
         items: Option<&Bound<'_, PyAny>>,
+        frame: Option<&Bound<'_, PyAny>>,
+        design: &str,
+        strata: &str,
+        weights: Option<&Bound<'_, PyAny>>,
+        fpc: bool,
+        ci: Option<&str>,
+        level: f64,
+        test: Option<&str>,
+        adjust: &str,
+        n_perm: u64,
+        seed: u64,
     ) -> PyResult<PyTable> {
-        let opts =
-            options::measure_options(self.inner.instrument(), by, rules, items, None, "scale")?;
+        let inf = options::InferenceArgs {
+            frame,
+            design,
+            strata,
+            weights,
+            fpc,
+            ci,
+            level,
+            test,
+            adjust,
+            n_perm,
+            seed,
+        };
+        let opts = options::measure_options(
+            self.inner.instrument(),
+            by,
+            rules,
+            items,
+            None,
+            "scale",
+            &inf,
+        )?;
         Ok(py.detach(|| self.inner.mentions(question, &opts))?.into())
+    }
+
+    /// One row per municipality: ``municipality``, ``municipality_name``, ``inhabitants``,
+    /// ``size_class``, ``province`` and ``respondents``, as a :class:`DataTable`.
+    fn municipalities(&self) -> PyDataTable {
+        self.inner.municipalities().into()
+    }
+
+    /// One row per municipality: its attributes and its consolidated answers under ``rules``
+    /// (``{question_id: policy}``, defaults as for the measures). A whole-number policy gives a
+    /// column ``<question>.<item>`` with the code; ``'split'`` a column
+    /// ``<question>.<item>:<category>`` per category with the municipality's share.
+    /// Respondent-level questions are left out.
+    #[pyo3(signature = (*, rules=None))]
+    fn consolidated(
+        &self,
+        py: Python<'_>,
+        rules: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyDataTable> {
+        let rules = options::rules(self.inner.instrument(), rules)?;
+        Ok(py.detach(|| self.inner.consolidated(&rules))?.into())
     }
 
     /// One data column at its question's unit of analysis, in long form: a dict with
@@ -438,5 +608,74 @@ impl PySurvey {
         Ok(PySurvey {
             inner: super::from_state(py, state, "Survey")?,
         })
+    }
+
+    /// Municipality weights N_h / n_h over the strata of the frame's ``by`` margin
+    /// (``'size_class'`` or ``'province'``). A stratum without responding municipalities, or a
+    /// municipality in no stratum, raises :class:`WeightingError` naming margin and category.
+    #[pyo3(signature = (frame, by="size_class"))]
+    fn post_stratify(
+        &self,
+        py: Python<'_>,
+        frame: &Bound<'_, PyFrame>,
+        by: &str,
+    ) -> PyResult<PyWeights> {
+        let by: Attribute = by.parse()?;
+        let frame = &frame.get().inner;
+        let inner = py.detach(|| self.inner.post_stratify(frame, by))?;
+        Ok(PyWeights { inner })
+    }
+
+    /// Municipality weights raked (iterative proportional fitting, as R's ``survey::rake``) to
+    /// the frame's ``margins`` in order, until every margin total is within ``tolerance``
+    /// (relative) of its target; ``epsilon`` stops by R's rule instead (no cell of the margins'
+    /// cross-table changes by ``epsilon`` between cycles; R's default is 1).
+    /// ``trim=(lower, upper)`` bounds the weights to multiples of the mean weight N/n. Unreachable targets, bounds that cannot be met and no convergence within
+    /// ``max_iterations`` raise :class:`WeightingError` naming margin and category.
+    #[pyo3(
+        signature = (frame, margins=vec!["size_class".to_owned(), "province".to_owned()], *,
+            max_iterations=100, tolerance=1e-10, epsilon=None, trim=None),
+        text_signature = "($self, frame, margins=('size_class', 'province'), *, \
+            max_iterations=100, tolerance=1e-10, epsilon=None, trim=None)"
+    )]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
+    fn rake(
+        &self,
+        py: Python<'_>,
+        frame: &Bound<'_, PyFrame>,
+        margins: Vec<String>,
+        max_iterations: usize,
+        tolerance: f64,
+        epsilon: Option<f64>,
+        trim: Option<(f64, f64)>,
+    ) -> PyResult<PyWeights> {
+        let options = RakeOptions {
+            margins: margins
+                .iter()
+                .map(|m| m.parse())
+                .collect::<crate::Result<Vec<Attribute>>>()?,
+            max_iterations,
+            tolerance,
+            epsilon,
+            trim,
+        };
+        let frame = &frame.get().inner;
+        let inner = py.detach(|| self.inner.rake(frame, &options))?;
+        Ok(PyWeights { inner })
+    }
+
+    /// The responding municipalities against the frame's ``by`` margin: per stratum the sample
+    /// and frame counts, response rate and shares, and Pearson's χ² goodness-of-fit test.
+    #[pyo3(signature = (frame, by="size_class"))]
+    fn representativeness(
+        &self,
+        py: Python<'_>,
+        frame: &Bound<'_, PyFrame>,
+        by: &str,
+    ) -> PyResult<PyRepresentativeness> {
+        let by: Attribute = by.parse()?;
+        let frame = &frame.get().inner;
+        let inner = py.detach(|| self.inner.representativeness(frame, by))?;
+        Ok(PyRepresentativeness { inner })
     }
 }

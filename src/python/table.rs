@@ -4,7 +4,8 @@ use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyList, PyType};
 
-use crate::analysis::{Row, Table, ROW_FIELDS};
+use crate::analysis::{GroupTest, Row, Table, INFERENCE_FIELDS, ROW_FIELDS};
+use crate::data::{Column, DataTable};
 use crate::Error;
 
 /// Rows shown by `_repr_html_` before it says how many more there are.
@@ -47,6 +48,32 @@ pub(crate) fn row_dict<'py>(py: Python<'py>, r: &Row) -> PyResult<Bound<'py, PyD
     d.set_item("in_base", r.in_base)?;
     d.set_item("rank", r.rank)?;
     d.set_item("tied", r.tied)?;
+    if let Some(e) = &r.inference {
+        d.set_item("estimate", e.estimate)?;
+        d.set_item("se", e.se)?;
+        d.set_item("lower", e.lower)?;
+        d.set_item("upper", e.upper)?;
+        d.set_item("deff", e.deff)?;
+        d.set_item("n_eff", e.n_eff)?;
+        d.set_item("df", e.df)?;
+        d.set_item("units", e.units)?;
+        d.set_item("small_base", e.small_base)?;
+        d.set_item("letters", &r.letters)?;
+    }
+    Ok(d)
+}
+
+/// One test as a dict.
+fn test_dict<'py>(py: Python<'py>, t: &GroupTest) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("item", &t.item)?;
+    d.set_item("method", t.method.as_str())?;
+    d.set_item("statistic", t.statistic)?;
+    d.set_item("df", t.df)?;
+    d.set_item("ddf", t.ddf)?;
+    d.set_item("p_value", t.p_value)?;
+    d.set_item("p_adjusted", t.p_adjusted)?;
+    d.set_item("note", &t.note)?;
     Ok(d)
 }
 
@@ -71,6 +98,16 @@ fn column<'py>(py: Python<'py>, rows: &[Row], name: &str) -> PyResult<Bound<'py,
         "in_base" => list!(|r| r.in_base),
         "rank" => list!(|r| r.rank),
         "tied" => list!(|r| r.tied),
+        "estimate" => list!(|r| r.inference.as_ref().map(|e| e.estimate)),
+        "se" => list!(|r| r.inference.as_ref().map(|e| e.se)),
+        "lower" => list!(|r| r.inference.as_ref().and_then(|e| e.lower)),
+        "upper" => list!(|r| r.inference.as_ref().and_then(|e| e.upper)),
+        "deff" => list!(|r| r.inference.as_ref().and_then(|e| e.deff)),
+        "n_eff" => list!(|r| r.inference.as_ref().map(|e| e.n_eff)),
+        "df" => list!(|r| r.inference.as_ref().map(|e| e.df)),
+        "units" => list!(|r| r.inference.as_ref().map(|e| e.units)),
+        "small_base" => list!(|r| r.inference.as_ref().map(|e| e.small_base)),
+        "letters" => list!(|r| r.letters.as_deref()),
         other => unreachable!("no row field {other}"),
     }
 }
@@ -122,6 +159,37 @@ impl PyTable {
         &self.inner.measure
     }
 
+    /// What the table declares about its inference — ``design`` (in words), ``kind``, ``ci``,
+    /// ``level``, ``frame_note``, ``adjust`` and ``letters`` (group → letter) — or None when
+    /// the measure was not asked for inference.
+    #[getter]
+    fn design<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(i) = &self.inner.inference else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        d.set_item("design", &i.design)?;
+        d.set_item("kind", i.kind.as_str())?;
+        d.set_item("ci", i.ci.map(|c| c.as_str()))?;
+        d.set_item("level", i.level)?;
+        d.set_item("frame_note", &i.frame_note)?;
+        d.set_item("adjust", i.adjust.as_str())?;
+        d.set_item("letters", &i.letters)?;
+        Ok(Some(d))
+    }
+
+    /// The tests between groups, one dict per item: ``item``, ``method``, ``statistic``, ``df``,
+    /// ``ddf``, ``p_value``, ``p_adjusted`` and ``note`` (empty without ``test=``).
+    #[getter]
+    fn tests<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .inference
+            .iter()
+            .flat_map(|i| &i.tests)
+            .map(|t| test_dict(py, t))
+            .collect()
+    }
+
     /// The rows as dicts, in table order (``pandas.DataFrame(table.rows)`` works too).
     #[getter]
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
@@ -157,28 +225,40 @@ impl PyTable {
     /// A pandas DataFrame with one column per row field, in order: question, item, group,
     /// category, label_nl (text), count, base, percentage (float; NaN where there is none),
     /// printed and rank (nullable ``Int64``), unit (text), in_base (bool), tied (nullable
-    /// ``boolean``). Needs pandas (imported on first use).
+    /// ``boolean``); with inference also estimate, se, lower, upper, deff, n_eff, df, units
+    /// (float), small_base (nullable ``boolean``) and letters (text). Needs pandas (imported on
+    /// first use).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pd = import_pandas(py, "Table.to_pandas()")?;
         let data = PyDict::new(py);
-        for name in ROW_FIELDS {
+        let fields: Vec<&str> = ROW_FIELDS
+            .iter()
+            .chain(
+                INFERENCE_FIELDS
+                    .iter()
+                    .filter(|_| self.inner.inference.is_some()),
+            )
+            .copied()
+            .collect();
+        for &name in &fields {
             let values = column(py, &self.inner.rows, name)?;
             // Without this, a column whose values are all None becomes `object` of None.
             let values = match name {
-                "count" | "base" | "percentage" => pd
+                "count" | "base" | "percentage" | "estimate" | "se" | "lower" | "upper"
+                | "deff" | "n_eff" | "df" | "units" => pd
                     .getattr("array")?
                     .call((values,), Some(&[("dtype", "float64")].into_py_dict(py)?))?,
                 "printed" | "rank" => pd
                     .getattr("array")?
                     .call((values,), Some(&[("dtype", "Int64")].into_py_dict(py)?))?,
-                "tied" => pd
+                "tied" | "small_base" => pd
                     .getattr("array")?
                     .call((values,), Some(&[("dtype", "boolean")].into_py_dict(py)?))?,
                 _ => values.into_any(),
             };
             data.set_item(name, values)?;
         }
-        let kwargs = [("columns", PyList::new(py, ROW_FIELDS)?)].into_py_dict(py)?;
+        let kwargs = [("columns", PyList::new(py, fields)?)].into_py_dict(py)?;
         pd.getattr("DataFrame")?.call((data,), Some(&kwargs))
     }
 
@@ -213,5 +293,90 @@ impl PyTable {
     #[classmethod]
     fn _from_state(_cls: &Bound<'_, PyType>, py: Python<'_>, state: &str) -> PyResult<Self> {
         Self::from_json(py, state)
+    }
+}
+
+/// A wide table, one row per municipality: :meth:`Survey.municipalities` and
+/// :meth:`Survey.consolidated`. :meth:`to_pandas` gives a DataFrame (text columns as ``object``,
+/// numbers as ``float64`` with NaN for empty cells), :meth:`to_csv` CSV text, :attr:`columns`
+/// the column names.
+#[pyclass(name = "DataTable", module = "doe_democratie", frozen, eq)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PyDataTable {
+    pub(crate) inner: DataTable,
+}
+
+impl From<DataTable> for PyDataTable {
+    fn from(inner: DataTable) -> Self {
+        PyDataTable { inner }
+    }
+}
+
+#[pymethods]
+impl PyDataTable {
+    /// Column names, in order.
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        self.inner.columns().keys().cloned().collect()
+    }
+
+    /// One column as a list (None for empty cells).
+    fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
+        let col = self.inner.column(name).ok_or_else(|| {
+            Error::unknown(
+                "column",
+                name,
+                self.inner.columns().keys().map(String::as_str),
+            )
+        })?;
+        match col {
+            Column::Text(v) => PyList::new(py, v),
+            Column::Number(v) => PyList::new(py, v),
+        }
+    }
+
+    /// The table as CSV text (comma-separated, header row, full precision).
+    fn to_csv(&self) -> String {
+        self.inner.to_csv()
+    }
+
+    /// A pandas DataFrame with the columns in order. Needs pandas.
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pd = import_pandas(py, "DataTable.to_pandas()")?;
+        let data = PyDict::new(py);
+        for (name, col) in self.inner.columns() {
+            let values = match col {
+                Column::Text(v) => PyList::new(py, v)?.into_any(),
+                Column::Number(v) => pd.getattr("array")?.call(
+                    (PyList::new(py, v)?,),
+                    Some(&[("dtype", "float64")].into_py_dict(py)?),
+                )?,
+            };
+            data.set_item(name, values)?;
+        }
+        let kwargs =
+            [("columns", PyList::new(py, self.inner.columns().keys())?)].into_py_dict(py)?;
+        pd.getattr("DataFrame")?.call((data,), Some(&kwargs))
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.n_rows()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "DataTable({} rows × {} columns: {})",
+            self.inner.n_rows(),
+            self.inner.columns().len(),
+            crate::data::echo(
+                &self
+                    .inner
+                    .columns()
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        )
     }
 }

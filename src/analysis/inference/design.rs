@@ -1,0 +1,328 @@
+//! The sampling design of the responding municipalities, and the variance of a linearised
+//! estimator under it.
+//!
+//! Every estimator of this module is a ratio of weighted totals over municipalities
+//! (`p = Σ w·y / Σ w·b`); its variance comes from the influence values `u_i` by the formula R's
+//! `survey` package uses for a one-stage design (`svyrecvar` → `onestrat`): the weighted values
+//! `x_i = w_i·u_i` are first residualised within post-strata or raking margins when the weights
+//! are calibrated, then
+//! `V = Σ_h (1 − n_h/N_h) · n_h/(n_h − 1) · Σ_{i∈h} (x_i − x̄_h)²` over the variance strata `h`
+//! (one stratum unless the design is stratified; no `N_h` means no correction).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The kind of design declared on a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DesignKind {
+    /// A simple random sample of municipalities without replacement from the frame (or, without
+    /// a frame, from a population too large for a correction).
+    #[default]
+    Srs,
+    /// A stratified simple random sample: strata from a frame attribute.
+    Stratified,
+    /// A simple random sample post-stratified to the frame's strata.
+    PostStratified,
+    /// A simple random sample with weights raked (iterative proportional fitting) to the frame's
+    /// margins.
+    Raked,
+}
+
+impl DesignKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [DesignKind; 4] = [
+        DesignKind::Srs,
+        DesignKind::Stratified,
+        DesignKind::PostStratified,
+        DesignKind::Raked,
+    ];
+
+    /// The snake_case name used in files and by Python.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DesignKind::Srs => "srs",
+            DesignKind::Stratified => "stratified",
+            DesignKind::PostStratified => "post_stratified",
+            DesignKind::Raked => "raked",
+        }
+    }
+}
+
+impl std::str::FromStr for DesignKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim();
+        DesignKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == t)
+            .ok_or_else(|| Error::unknown("design", t, DesignKind::ALL.map(|k| k.as_str())))
+    }
+}
+
+/// How calibrated weights are taken into account in the variance.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Calibration {
+    /// Design weights: nothing to residualise.
+    None,
+    /// Post-strata: each municipality's post-stratum index.
+    PostStrata(Vec<u32>),
+    /// Raking margins: each margin's category index per municipality.
+    Raking(Vec<Vec<u32>>),
+}
+
+/// R's `svyrecvar` sweeps the raking margins ten times; so do we, to give R's numbers.
+const RAKING_SWEEPS: usize = 10;
+
+/// A resolved design over the `n` sampled municipalities of one survey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub(crate) kind: DesignKind,
+    pub(crate) weights: Vec<f64>,
+    /// Variance stratum of each municipality (all 0 unless stratified).
+    pub(crate) strata: Vec<u32>,
+    /// `1 − n_h/N_h` per variance stratum (1 without a finite-population correction).
+    pub(crate) fpc: Vec<f64>,
+    pub(crate) calibration: Calibration,
+    /// Frame size, when there is a frame.
+    pub(crate) population: Option<f64>,
+    /// Human-readable statement of the design, declared on every table.
+    pub(crate) description: String,
+}
+
+impl Design {
+    /// Municipalities in the sample.
+    pub fn n_units(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The kind of design.
+    pub fn kind(&self) -> DesignKind {
+        self.kind
+    }
+
+    /// Weight of every municipality.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The design as declared on tables.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Whether the weights are calibrated (post-stratified or raked). R keeps every row of a
+    /// calibrated design in a domain (with weight zero), which changes its row count.
+    pub fn calibrated(&self) -> bool {
+        self.calibration != Calibration::None
+    }
+
+    /// Overall sampling fraction `n/N` (0 without a frame or correction).
+    pub fn sampling_fraction(&self) -> f64 {
+        let n = self.n_units() as f64;
+        match self.population {
+            Some(pop) if pop > 0.0 && self.fpc.iter().any(|&f| f < 1.0) => n / pop,
+            _ => 0.0,
+        }
+    }
+
+    /// A simple random sample of `n` municipalities; with `population`, without replacement from
+    /// a frame of that size (weights `N/n`, correction `1 − n/N`), else weights 1.
+    pub(crate) fn srs(n: usize, population: Option<f64>, fpc: bool) -> Result<Design> {
+        check_sample(n, population)?;
+        let w = population.map_or(1.0, |pop| pop / n as f64);
+        let f = match population {
+            Some(pop) if fpc => 1.0 - n as f64 / pop,
+            _ => 1.0,
+        };
+        let description = match population {
+            Some(pop) => format!(
+                "simple random sample of {n} municipalities from a frame of {pop}{}",
+                if fpc {
+                    ", finite-population correction"
+                } else {
+                    ", no finite-population correction"
+                }
+            ),
+            None => format!(
+                "simple random sample of {n} municipalities, no frame (weights 1, no \
+                 finite-population correction)"
+            ),
+        };
+        Ok(Design {
+            kind: DesignKind::Srs,
+            weights: vec![w; n],
+            strata: vec![0; n],
+            fpc: vec![f],
+            calibration: Calibration::None,
+            population,
+            description,
+        })
+    }
+
+    /// Variance of the linearised estimator with influence values `u` (one per municipality).
+    pub(crate) fn variance(&self, u: &[f64]) -> f64 {
+        let cov = self.covariance(&[u]);
+        cov.first()
+            .and_then(|r| r.first())
+            .copied()
+            .unwrap_or(f64::NAN)
+    }
+
+    /// Covariance matrix of several linearised estimators (one influence vector each).
+    pub(crate) fn covariance(&self, us: &[&[f64]]) -> Vec<Vec<f64>> {
+        let mut xs: Vec<Vec<f64>> = us
+            .iter()
+            .map(|u| u.iter().zip(&self.weights).map(|(u, w)| u * w).collect())
+            .collect();
+        for x in &mut xs {
+            self.residualise(x);
+        }
+        self.stratified_crossprod(&xs)
+    }
+
+    /// Removes from `x` what the calibration fixes: within each post-stratum (or, ten sweeps
+    /// over the raking margins) `x_i − w_i · mean(x/w)`, as R's `svyrecvar` does.
+    fn residualise(&self, x: &mut [f64]) {
+        match &self.calibration {
+            Calibration::None => {}
+            Calibration::PostStrata(of) => self.sweep(x, of),
+            Calibration::Raking(margins) => {
+                for _ in 0..RAKING_SWEEPS {
+                    for of in margins {
+                        self.sweep(x, of);
+                    }
+                }
+            }
+        }
+    }
+
+    fn sweep(&self, x: &mut [f64], of: &[u32]) {
+        let k = of.iter().max().map_or(0, |&m| m as usize + 1);
+        let mut sum = vec![0.0; k];
+        let mut count = vec![0.0; k];
+        for ((&c, xi), w) in of.iter().zip(x.iter()).zip(&self.weights) {
+            if let (Some(s), Some(n)) = (sum.get_mut(c as usize), count.get_mut(c as usize)) {
+                *s += xi / w;
+                *n += 1.0;
+            }
+        }
+        for ((&c, xi), w) in of.iter().zip(x.iter_mut()).zip(&self.weights) {
+            if let (Some(s), Some(n)) = (sum.get(c as usize), count.get(c as usize)) {
+                *xi -= w * s / n;
+            }
+        }
+    }
+
+    /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_{i∈h} (x_i − x̄_h)(x_i − x̄_h)'`.
+    fn stratified_crossprod(&self, xs: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        let k = xs.len();
+        let n_strata = self.fpc.len();
+        let mut n_h = vec![0usize; n_strata];
+        let mut mean = vec![vec![0.0; k]; n_strata];
+        for (i, &h) in self.strata.iter().enumerate() {
+            n_h[h as usize] += 1;
+            for (a, x) in xs.iter().enumerate() {
+                mean[h as usize][a] += x[i];
+            }
+        }
+        for (h, m) in mean.iter_mut().enumerate() {
+            for v in m.iter_mut() {
+                *v /= n_h[h].max(1) as f64;
+            }
+        }
+        let mut cov = vec![vec![0.0; k]; k];
+        for (i, &h) in self.strata.iter().enumerate() {
+            let h = h as usize;
+            let nh = n_h[h] as f64;
+            let scale = if n_h[h] > 1 {
+                self.fpc[h] * nh / (nh - 1.0)
+            } else {
+                self.fpc[h]
+            };
+            for a in 0..k {
+                let da = xs[a][i] - mean[h][a];
+                for b in a..k {
+                    cov[a][b] += scale * da * (xs[b][i] - mean[h][b]);
+                }
+            }
+        }
+        for a in 1..k {
+            let (upper, lower) = cov.split_at_mut(a);
+            for (b, row) in upper.iter().enumerate() {
+                lower[0][b] = row[a];
+            }
+        }
+        cov
+    }
+
+    /// Design degrees of freedom of a domain, as R's `degf` counts them: the municipalities in
+    /// the domain minus the variance strata they fall in.
+    pub(crate) fn df(&self, in_domain: &[bool]) -> f64 {
+        let mut units = 0usize;
+        let mut seen = vec![false; self.fpc.len()];
+        for (&d, &h) in in_domain.iter().zip(&self.strata) {
+            if d {
+                units += 1;
+                seen[h as usize] = true;
+            }
+        }
+        units as f64 - seen.iter().filter(|&&s| s).count() as f64
+    }
+}
+
+fn check_sample(n: usize, population: Option<f64>) -> Result<()> {
+    if n < 2 {
+        return Err(Error::InvalidArgument {
+            name: "design",
+            message: format!(
+                "a variance needs at least 2 sampled municipalities; the survey has {n}"
+            ),
+        });
+    }
+    if let Some(pop) = population {
+        if pop < n as f64 {
+            return Err(Error::InvalidArgument {
+                name: "frame",
+                message: format!(
+                    "the frame has {pop} municipalities but the survey has {n}: the sample \
+                     cannot be larger than its frame"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hand calculation: SRS of 4 from 10, u = (1, −1, 2, −2)/4, weights 10/4.
+    #[test]
+    fn srs_variance_by_hand() {
+        let d = Design::srs(4, Some(10.0), true).unwrap();
+        let u = [0.25, -0.25, 0.5, -0.5];
+        // x = 2.5·u = (0.625, −0.625, 1.25, −1.25), mean 0; Σx² = 3.90625
+        // V = (1 − 0.4) · 4/3 · 3.90625 = 3.125
+        assert!((d.variance(&u) - 3.125).abs() < 1e-12);
+        let no_fpc = Design::srs(4, Some(10.0), false).unwrap();
+        assert!((no_fpc.variance(&u) - 3.90625 * 4.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn post_strata_remove_stratum_means() {
+        let mut d = Design::srs(4, Some(10.0), true).unwrap();
+        d.calibration = Calibration::PostStrata(vec![0, 0, 1, 1]);
+        // u constant within post-strata → nothing left
+        assert!(d.variance(&[1.0, 1.0, -3.0, -3.0]).abs() < 1e-24);
+    }
+
+    #[test]
+    fn sample_larger_than_frame_is_refused() {
+        assert!(Design::srs(5, Some(4.0), true).is_err());
+        assert!(Design::srs(1, None, true).is_err());
+    }
+}
