@@ -4,7 +4,11 @@
 #![allow(missing_docs)] // criterion_group! and criterion_main! generate undocumented public items
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use doe_democratie::analysis::{frequencies, mentions, net_shares, Attribute, Breakdown, Options};
+use doe_democratie::analysis::{
+    frequencies, mentions, net_shares, Attribute, Breakdown, CiMethod, DesignKind, Options,
+    TestMethod,
+};
+use doe_democratie::data::{Frame, FrameStratum};
 use doe_democratie::instrument::{ColumnKind, QuestionKind};
 use doe_democratie::{Instrument, ReadOptions, Survey};
 
@@ -42,14 +46,18 @@ fn synthetic_csv(inst: &Instrument, n: usize) -> String {
             muni += 1;
         }
         out.push_str(&format!("{r},M{muni},{}", classes[muni % 4]));
+        let mut picks = vec![0u64; inst.questions().len()];
         for c in inst.columns() {
             let q = &inst.questions()[c.question];
             let cell = match (&q.kind, c.kind) {
                 (_, ColumnKind::Text) => continue,
                 (QuestionKind::MultiSelect { max_picks, .. }, _) => {
-                    // Sparse picks keep the max_picks limit satisfied.
+                    // Sparse picks, never more than max_picks per respondent.
                     let limit = max_picks.map_or(3, |m| m as u64);
-                    u64::from(rng.below(q.items().len() as u64 * 2) < limit / 2)
+                    let pick = rng.below(q.items().len() as u64 * 2) < limit / 2
+                        && picks[c.question] < limit;
+                    picks[c.question] += u64::from(pick);
+                    u64::from(pick)
                 }
                 _ => {
                     let scale = inst.scale_of(q).unwrap();
@@ -93,8 +101,55 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("provider_mentions", n), &survey, |b, s| {
             b.iter(|| mentions(s, "support_provider", &by_class).unwrap())
         });
+        bench_inference(&mut group, &inst, &survey, &by_class, n);
     }
     group.finish();
+}
+
+/// A frame four times the sample in every size class.
+fn frame_for(inst: &Instrument, survey: &Survey) -> Frame {
+    let mut strata = indexmap::IndexMap::new();
+    for class in &inst.attributes().size_classes {
+        let n = survey
+            .responses()
+            .municipalities()
+            .iter()
+            .filter(|m| m.size_class.as_deref() == Some(class.id.as_str()))
+            .count() as u64;
+        strata.insert(
+            class.id.clone(),
+            FrameStratum {
+                levels: vec![class.id.clone()],
+                count: 4 * n,
+            },
+        );
+    }
+    Frame::from_strata("size_class", strata, inst).unwrap()
+}
+
+/// The same top-2 table as `challenge_top2`, with a frame and logit intervals (SRS with fpc),
+/// and post-stratified with a Rao–Scott test per item: what inference adds to counting.
+fn bench_inference(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    inst: &Instrument,
+    survey: &Survey,
+    by_class: &Options,
+    n: usize,
+) {
+    let mut ci = by_class.clone();
+    ci.inference.frame = Some(frame_for(inst, survey));
+    ci.inference.ci = Some(CiMethod::Logit);
+    group.bench_with_input(BenchmarkId::new("challenge_top2_ci", n), survey, |b, s| {
+        b.iter(|| net_shares(s, "challenges", "top2", &ci).unwrap())
+    });
+    let mut tested = ci.clone();
+    tested.inference.design = DesignKind::PostStratified;
+    tested.inference.test = Some(TestMethod::RaoScott);
+    group.bench_with_input(
+        BenchmarkId::new("challenge_top2_poststrat_rao_scott", n),
+        survey,
+        |b, s| b.iter(|| net_shares(s, "challenges", "top2", &tested).unwrap()),
+    );
 }
 
 criterion_group!(benches, bench);

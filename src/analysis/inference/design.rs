@@ -85,6 +85,8 @@ pub struct Design {
     pub(crate) strata: Vec<u32>,
     /// `1 − n_h/N_h` per variance stratum (1 without a finite-population correction).
     pub(crate) fpc: Vec<f64>,
+    /// Sampled municipalities per variance stratum.
+    pub(crate) n_h: Vec<usize>,
     pub(crate) calibration: Calibration,
     /// Frame size, when there is a frame.
     pub(crate) population: Option<f64>,
@@ -156,6 +158,7 @@ impl Design {
             weights: vec![w; n],
             strata: vec![0; n],
             fpc: vec![f],
+            n_h: vec![n],
             calibration: Calibration::None,
             population,
             description,
@@ -163,12 +166,99 @@ impl Design {
     }
 
     /// Variance of the linearised estimator with influence values `u` (one per municipality).
+    ///
+    /// Without calibration this is one pass over the municipalities with per-stratum sums of
+    /// `x` and `x²` (`Σ (x − x̄)² = Σ x² − (Σ x)²/n_h`; municipalities outside the domain add
+    /// nothing to either), so a domain costs little more than its count.
     pub(crate) fn variance(&self, u: &[f64]) -> f64 {
-        let cov = self.covariance(&[u]);
-        cov.first()
-            .and_then(|r| r.first())
-            .copied()
-            .unwrap_or(f64::NAN)
+        if self.calibrated() {
+            let cov = self.covariance(&[u]);
+            return cov
+                .first()
+                .and_then(|r| r.first())
+                .copied()
+                .unwrap_or(f64::NAN);
+        }
+        let mut sum = vec![0.0; self.fpc.len()];
+        let mut sq = vec![0.0; self.fpc.len()];
+        for ((&u, &w), &h) in u.iter().zip(&self.weights).zip(&self.strata) {
+            if u != 0.0 {
+                let x = u * w;
+                sum[h as usize] += x;
+                sq[h as usize] += x * x;
+            }
+        }
+        self.stratified_sum(&sum, &sq)
+    }
+
+    /// The ratio `p = Σ w y / Σ w b`, its linearised variance and the domain's degrees of freedom
+    /// (municipalities with `b > 0` minus their strata), from the values of the municipalities
+    /// `index` (the others have `y = b = 0`). Without calibration: two passes over those
+    /// municipalities and no allocation per municipality, so inference costs little more than
+    /// counting.
+    pub(crate) fn ratio_variance(
+        &self,
+        index: &[u32],
+        y: &[f64],
+        b: &[f64],
+    ) -> Option<(f64, f64, f64)> {
+        if self.calibrated() {
+            let (y, b) = (self.scatter(index, y), self.scatter(index, b));
+            let (p, u) = super::estimate::ratio(self, &y, &b)?;
+            let df = self.df(b.iter().map(|&b| b > 0.0));
+            return Some((p, self.variance(&u), df));
+        }
+        let w = &self.weights;
+        let (mut num, mut den) = (0.0, 0.0);
+        for ((&i, y), b) in index.iter().zip(y).zip(b) {
+            num += w[i as usize] * y;
+            den += w[i as usize] * b;
+        }
+        if den.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return None;
+        }
+        let p = num / den;
+        let k = self.fpc.len();
+        let (mut sum, mut sq, mut seen) = (vec![0.0; k], vec![0.0; k], vec![false; k]);
+        let mut units = 0usize;
+        for ((&i, y), b) in index.iter().zip(y).zip(b) {
+            let h = self.strata[i as usize] as usize;
+            if *b > 0.0 {
+                units += 1;
+                seen[h] = true;
+            }
+            let x = w[i as usize] * (y - p * b) / den;
+            sum[h] += x;
+            sq[h] += x * x;
+        }
+        let df = units as f64 - seen.iter().filter(|&&s| s).count() as f64;
+        Some((p, self.stratified_sum(&sum, &sq), df))
+    }
+
+    /// The values of municipalities `index` spread over all municipalities (0 elsewhere).
+    pub(crate) fn scatter(&self, index: &[u32], values: &[f64]) -> Vec<f64> {
+        let mut full = vec![0.0; self.n_units()];
+        for (&i, &v) in index.iter().zip(values) {
+            full[i as usize] = v;
+        }
+        full
+    }
+
+    /// `Σ_h scale_h (Σx² − (Σx)²/n_h)` from per-stratum sums.
+    fn stratified_sum(&self, sum: &[f64], sq: &[f64]) -> f64 {
+        let n_h = &self.n_h;
+        (0..self.fpc.len())
+            .map(|h| {
+                let nh = n_h[h] as f64;
+                let scale = if n_h[h] > 1 {
+                    self.fpc[h] * nh / (nh - 1.0)
+                } else {
+                    self.fpc[h]
+                };
+                scale * (sq[h] - sum[h] * sum[h] / nh.max(1.0))
+            })
+            .sum::<f64>()
+            .max(0.0)
     }
 
     /// Covariance matrix of several linearised estimators (one influence vector each).
@@ -260,10 +350,10 @@ impl Design {
 
     /// Design degrees of freedom of a domain, as R's `degf` counts them: the municipalities in
     /// the domain minus the variance strata they fall in.
-    pub(crate) fn df(&self, in_domain: &[bool]) -> f64 {
+    pub(crate) fn df(&self, in_domain: impl IntoIterator<Item = bool>) -> f64 {
         let mut units = 0usize;
         let mut seen = vec![false; self.fpc.len()];
-        for (&d, &h) in in_domain.iter().zip(&self.strata) {
+        for (d, &h) in in_domain.into_iter().zip(&self.strata) {
             if d {
                 units += 1;
                 seen[h as usize] = true;

@@ -33,9 +33,11 @@ pub struct Estimate {
     pub small_base: bool,
 }
 
-/// The per-municipality totals of one domain: numerator `y`, base `b`, and the number of
-/// elementary units (municipalities, or respondents at respondent unit) in the base.
+/// The per-municipality totals of one domain: numerator `y` and base `b` of the municipalities
+/// `index` (every other municipality has neither), and the number of elementary units
+/// (municipalities, or respondents at respondent unit) in the base.
 pub(crate) struct DomainTotals<'a> {
+    pub index: &'a [u32],
     pub y: &'a [f64],
     pub b: &'a [f64],
     pub units: f64,
@@ -73,10 +75,8 @@ pub(crate) fn estimate(
     ci: Option<CiMethod>,
     level: f64,
 ) -> Option<Estimate> {
-    let (p, u) = ratio(design, totals.y, totals.b)?;
-    let se = design.variance(&u).max(0.0).sqrt();
-    let in_domain: Vec<bool> = totals.b.iter().map(|&b| b > 0.0).collect();
-    let df = design.df(&in_domain);
+    let (p, var, df) = design.ratio_variance(totals.index, totals.y, totals.b)?;
+    let se = var.max(0.0).sqrt();
     let units = totals.units;
     let f = design.sampling_fraction();
     let srs_var = match quantity {
@@ -129,7 +129,9 @@ fn unit_variance(design: &Design, totals: &DomainTotals<'_>, mean: f64) -> Optio
     let mut sw = 0.0;
     let mut ss = 0.0;
     let mut n = 0.0;
-    for ((w, y), b) in design.weights().iter().zip(totals.y).zip(totals.b) {
+    let weights = design.weights();
+    for ((&i, y), b) in totals.index.iter().zip(totals.y).zip(totals.b) {
+        let w = weights[i as usize];
         if *b > 0.0 {
             let d = y / b - mean;
             sw += w * b;

@@ -182,7 +182,29 @@ pub(crate) fn t_quantile(q: f64, df: f64) -> Option<f64> {
     if !positive(df) {
         return None;
     }
-    Some(StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(q))
+    // statrs inverts the t distribution by iteration (microseconds); a table asks for the same
+    // few (quantile, df) pairs hundreds of times, so they are remembered per thread.
+    let key = (q.to_bits(), df.to_bits());
+    if let Some(t) = T_QUANTILES.with(|c| c.borrow().get(&key).copied()) {
+        return Some(t);
+    }
+    let t = StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(q);
+    T_QUANTILES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= T_CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(key, t);
+    });
+    Some(t)
+}
+
+/// Entries kept by the t-quantile cache before it starts afresh.
+const T_CACHE_SIZE: usize = 4096;
+
+thread_local! {
+    static T_QUANTILES: std::cell::RefCell<std::collections::HashMap<(u64, u64), f64>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Upper tail of the chi-square distribution.
@@ -211,9 +233,18 @@ mod tests {
     fn quantiles_match_r() {
         let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
         assert!(close(z_quantile(0.975).unwrap(), 1.959963984540054));
-        assert!(close(t_quantile(0.975, 97.0).unwrap(), 1.984_723_186_013_984_5));
-        assert!(close(t_quantile(0.025, 9.0).unwrap(), -2.262_157_162_798_205));
-        assert!(close(chisq_sf(7.815, 3.0).unwrap(), 0.049_993_902_974_883_9));
+        assert!(close(
+            t_quantile(0.975, 97.0).unwrap(),
+            1.984_723_186_013_984_5
+        ));
+        assert!(close(
+            t_quantile(0.025, 9.0).unwrap(),
+            -2.262_157_162_798_205
+        ));
+        assert!(close(
+            chisq_sf(7.815, 3.0).unwrap(),
+            0.049_993_902_974_883_9
+        ));
     }
 
     #[test]

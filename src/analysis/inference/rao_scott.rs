@@ -78,7 +78,7 @@ pub(crate) fn rao_scott(design: &Design, t: &CellTotals) -> Option<RaoScott> {
     } else {
         t.base.iter().map(|&b| b > 0.0).collect()
     };
-    let nu = design.df(&in_domain);
+    let nu = design.df(in_domain);
     let d0 = tr * tr / tr2;
     let dim = ((t.nr - 1) * (t.nc - 1)) as f64;
     let f = x2 / tr;

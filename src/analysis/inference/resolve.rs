@@ -173,6 +173,7 @@ fn stratified(survey: &Survey, frame: &Frame, by: Attribute, fpc: bool) -> Resul
     design.weights = of_unit.iter().map(|&h| w_h[h as usize]).collect();
     design.strata = of_unit;
     design.fpc = fpc_h;
+    design.n_h.clone_from(&n_h);
     design.description = format!(
         "stratified simple random sample of {n} municipalities from a frame of {population}, \
          strata {} ({}){}",

@@ -48,10 +48,40 @@ pub(super) struct Run<'a> {
     pub inference: &'a Inference,
     unit: Unit,
     cluster_of: Vec<u32>,
-    /// Per group slot, per municipality: how many of its units are in the slot.
-    members: Vec<Vec<f64>>,
+    /// Per group slot: the municipalities with units in it, compactly.
+    slots: Vec<Slot>,
     /// Elementary units (rows, as R counts them) in the whole sample.
     total_rows: f64,
+}
+
+/// The municipalities of one group slot: a slot's totals are stored for these only (a size
+/// class holds a fraction of the municipalities), in this order.
+struct Slot {
+    /// Municipality indices, ascending.
+    members: Vec<u32>,
+    /// Municipality → position in `members` (`u32::MAX` when not in the slot).
+    local: Vec<u32>,
+    /// Per member: how many of its units are in the slot.
+    units: Vec<f64>,
+}
+
+impl Slot {
+    fn build(n: usize, units: &[f64]) -> Slot {
+        let members: Vec<u32> = (0..n)
+            .filter(|&c| units[c] > 0.0)
+            .map(|c| u32::try_from(c).unwrap_or(u32::MAX))
+            .collect();
+        let mut local = vec![u32::MAX; n];
+        for (k, &c) in members.iter().enumerate() {
+            local[c as usize] = u32::try_from(k).unwrap_or(u32::MAX);
+        }
+        let units = members.iter().map(|&c| units[c as usize]).collect();
+        Slot {
+            members,
+            local,
+            units,
+        }
+    }
 }
 
 /// Per item: estimates and letters per slot and spec, and the test.
@@ -92,33 +122,44 @@ impl<'a> Run<'a> {
                 .collect(),
             Unit::Respondent => responses.municipality_index().to_vec(),
         };
-        let mut members = vec![vec![0.0; design.n_units()]; grouping.names.len()];
+        let n = design.n_units();
+        let mut units = vec![vec![0.0; n]; grouping.names.len()];
         for (u, &c) in cluster_of.iter().enumerate() {
             for &slot in grouping.of(u) {
-                members[slot as usize][c as usize] += 1.0;
+                units[slot as usize][c as usize] += 1.0;
             }
         }
+        let slots = units.iter().map(|u| Slot::build(n, u)).collect();
         Ok(Some(Run {
             design,
             inference,
             unit,
             total_rows: cluster_of.len() as f64,
             cluster_of,
-            members,
+            slots,
         }))
     }
 
-    /// Per slot, per municipality × code: the summed weights of one column.
+    /// Per slot, per member municipality × code: the summed weights of one column.
     pub fn tally(&self, col: &WeightedColumn, grouping: &Grouping, width: usize) -> Vec<Vec<f64>> {
-        let n = self.design.n_units();
-        let mut data = vec![vec![0.0; n * width]; grouping.names.len()];
+        let mut data: Vec<Vec<f64>> = self
+            .slots
+            .iter()
+            .map(|s| vec![0.0; s.members.len() * width])
+            .collect();
         for ((&u, &code), &w) in col.units.iter().zip(&col.codes).zip(&col.weights) {
             let c = self.cluster_of[u as usize] as usize;
             for &slot in grouping.of(u as usize) {
-                data[slot as usize][c * width + code as usize] += w;
+                let k = self.slots[slot as usize].local[c] as usize;
+                data[slot as usize][k * width + code as usize] += w;
             }
         }
         data
+    }
+
+    /// A slot's compact values over all municipalities (0 outside the slot).
+    fn full(&self, slot: usize, values: &[f64]) -> Vec<f64> {
+        self.design.scatter(&self.slots[slot].members, values)
     }
 
     /// Per municipality: `Σ coef·weight(code)`.
@@ -134,7 +175,7 @@ impl<'a> Run<'a> {
                 let num: Vec<(Code, f64)> = codes.iter().map(|&c| (c, 1.0)).collect();
                 Self::column(data, width, &num)
             }
-            SpecBase::Members => self.members[slot].clone(),
+            SpecBase::Members => self.slots[slot].units.clone(),
         }
     }
 
@@ -172,6 +213,7 @@ impl<'a> Run<'a> {
                 let y = Self::column(d, width, &spec.num);
                 let b = self.base(d, width, slot, &spec.base);
                 let totals = DomainTotals {
+                    index: &self.slots[slot].members,
                     y: &y,
                     b: &b,
                     units: self.units(&b),
@@ -219,8 +261,11 @@ impl<'a> Run<'a> {
             if !spec.letters {
                 continue;
             }
-            let y: Vec<&[f64]> = ys[1..].iter().map(|v| v[s].0.as_slice()).collect();
-            let b: Vec<&[f64]> = ys[1..].iter().map(|v| v[s].1.as_slice()).collect();
+            // The pairwise differences need every group on all municipalities.
+            let y: Vec<Vec<f64>> = (1..ys.len()).map(|g| self.full(g, &ys[g][s].0)).collect();
+            let b: Vec<Vec<f64>> = (1..ys.len()).map(|g| self.full(g, &ys[g][s].1)).collect();
+            let y: Vec<&[f64]> = y.iter().map(Vec::as_slice).collect();
+            let b: Vec<&[f64]> = b.iter().map(Vec::as_slice).collect();
             let found = pairwise_letters(&self.design, &y, &b, alpha, self.inference.adjust);
             for (slot, l) in found.into_iter().enumerate() {
                 out[slot + 1][s] = Some(l);
@@ -261,8 +306,8 @@ impl<'a> Run<'a> {
                     cells.units.push((label, y.iter().map(|y| y[i]).collect()));
                 }
             }
-            cells.y.push(y);
-            cells.b.push(b);
+            cells.y.push(y.iter().map(|y| self.full(g, y)).collect());
+            cells.b.push(self.full(g, &b));
         }
         let input = TestInput {
             design: &self.design,
