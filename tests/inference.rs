@@ -349,3 +349,87 @@ fn rao_scott_and_trend_match_r_survey() {
     assert!(compared >= 156 * 2, "only {compared} tests compared");
     println!("tests compared with R: {compared}");
 }
+
+/// Weights are plain data: ones that do not fit the survey are refused, never indexed past.
+#[test]
+fn inconsistent_weights_are_refused() {
+    use doe_democratie::Error;
+    let survey = datasets::doe_democratie_2013();
+    let frame = Frame::municipalities_2013();
+    let good = survey.post_stratify(&frame, Attribute::SizeClass).unwrap();
+    let run = |w: doe_democratie::analysis::Weights| {
+        let mut o = Options::default();
+        o.inference.weights = Some(w);
+        survey.net_shares("strategy_use", "top2", &o)
+    };
+    assert!(run(good.clone()).is_ok());
+    let mut short = good.clone();
+    short.values.pop();
+    let mut zero = good.clone();
+    zero.values[3] = 0.0;
+    let mut nan = good.clone();
+    nan.values[0] = f64::NAN;
+    let mut off = good.clone();
+    off.margins[0].of_unit[5] = 99;
+    for (what, w) in [("short", short), ("zero", zero), ("nan", nan), ("off", off)] {
+        match run(w) {
+            Err(Error::InvalidArgument {
+                name: "weights", ..
+            }) => {}
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    // weights carry their own frame: giving one as well is refused
+    let mut o = Options::default();
+    o.inference.weights = Some(good);
+    o.inference.frame = Some(frame);
+    assert!(matches!(
+        survey.net_shares("strategy_use", "top2", &o),
+        Err(Error::InvalidArgument {
+            name: "weights",
+            ..
+        })
+    ));
+}
+
+/// A stratified design refuses a stratum with more sampled municipalities than the frame has,
+/// naming it.
+#[test]
+fn a_stratum_smaller_than_its_sample_is_refused() {
+    use doe_democratie::data::FrameStratum;
+    use doe_democratie::Error;
+    let survey = datasets::doe_democratie_2013();
+    let stratum = |levels: &[&str], count| FrameStratum {
+        levels: levels.iter().map(|l| l.to_string()).collect(),
+        count,
+    };
+    let strata = [
+        ("lt_20k", stratum(&["lt_20k"], 142)),
+        ("20k_100k", stratum(&["20k_50k", "50k_100k"], 239)),
+        ("100k_plus", stratum(&["100k_plus"], 5)),
+    ]
+    .into_iter()
+    .map(|(id, s)| (id.to_string(), s))
+    .collect();
+    let frame = Frame::from_strata("size_class", strata, survey.instrument()).unwrap();
+    let mut o = Options::default();
+    o.inference.frame = Some(frame);
+    o.inference.design = DesignKind::Stratified;
+    match survey.net_shares("strategy_use", "top2", &o) {
+        Err(Error::InvalidArgument {
+            name: "design",
+            message,
+        }) => {
+            assert!(message.contains("'100k_plus' has 10 sampled"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Post-stratified to it, the weights would fall below 1: a weighting error naming it.
+    o.inference.design = DesignKind::PostStratified;
+    match survey.net_shares("strategy_use", "top2", &o) {
+        Err(Error::Weighting { category, .. }) => {
+            assert_eq!(category.as_deref(), Some("100k_plus"))
+        }
+        other => panic!("{other:?}"),
+    }
+}

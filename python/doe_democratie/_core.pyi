@@ -154,15 +154,6 @@ _TestMethod = Literal[
 ]
 _Adjust = Literal["none", "holm", "bh"]
 
-class _TableDesign(TypedDict):
-    design: str
-    kind: _Design
-    ci: _CiMethod | None
-    level: float
-    frame_note: str | None
-    adjust: _Adjust
-    letters: dict[str, str]
-
 class _GroupTest(TypedDict):
     item: str | None
     method: _TestMethod
@@ -172,6 +163,16 @@ class _GroupTest(TypedDict):
     p_value: float | None
     p_adjusted: float | None
     note: str | None
+
+class _TableInference(TypedDict):
+    design: str
+    kind: _Design
+    ci: _CiMethod | None
+    level: float
+    frame_note: str | None
+    adjust: _Adjust
+    letters: dict[str, str]
+    tests: list[_GroupTest]
 
 class _WeightedColumn(TypedDict):
     column: str
@@ -468,9 +469,7 @@ class Table:
     @property
     def rows(self) -> list[_Row]: ...
     @property
-    def design(self) -> _TableDesign | None: ...
-    @property
-    def tests(self) -> list[_GroupTest]: ...
+    def inference(self) -> _TableInference | None: ...
     def find(self, item: str | None, group: str, category: str) -> _Row | None: ...
     def to_csv(self) -> str: ...
     def to_json(self) -> str: ...

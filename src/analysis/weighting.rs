@@ -157,10 +157,12 @@ impl Default for RakeOptions {
     }
 }
 
-/// The sample municipalities placed in the strata of one frame margin.
-struct Placed {
-    margin: Margin,
-    counts: Vec<usize>,
+/// The sample municipalities placed in the strata of one frame margin (also the strata of a
+/// stratified design).
+pub(crate) struct Placed {
+    pub(crate) margin: Margin,
+    /// Sample municipalities per stratum.
+    pub(crate) counts: Vec<usize>,
 }
 
 fn weighting_error(margin: &str, category: Option<&str>, message: String) -> Error {
@@ -179,7 +181,7 @@ fn level_of(m: &Municipality, by: Attribute) -> Option<&str> {
 }
 
 /// The frame's margin of `by`, every sample municipality in one of its strata.
-fn place(survey: &Survey, frame: &Frame, by: Attribute) -> Result<Placed> {
+pub(crate) fn place(survey: &Survey, frame: &Frame, by: Attribute) -> Result<Placed> {
     let name = by.as_str();
     if by == Attribute::Role {
         return Err(weighting_error(
@@ -259,6 +261,17 @@ fn place_for_weighting(survey: &Survey, frame: &Frame, by: Attribute) -> Result<
                 "no sample municipality is in this stratum of {target} frame municipalities, so \
                  no weights can reach its total; merge it with a neighbouring stratum \
                  (Frame::from_strata)"
+            ),
+        ));
+    }
+    let sizes = m.categories.iter().zip(&m.targets).zip(&placed.counts);
+    if let Some(((category, target), n)) = sizes.into_iter().find(|((_, &t), &n)| n as f64 > t) {
+        return Err(weighting_error(
+            &m.attribute,
+            Some(category),
+            format!(
+                "{n} sample municipalities in a stratum of {target} frame municipalities: the \
+                 frame is too small for the sample (weights would fall below 1)"
             ),
         ));
     }

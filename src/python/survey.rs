@@ -302,8 +302,9 @@ impl PySurvey {
     /// ``'rao_scott'``, ``'rao_scott_first_order'``, ``'fisher'``, ``'permutation'`` or
     /// ``'trend'`` between the groups of ``by``; ``adjust`` — ``'none'``, ``'holm'`` or
     /// ``'bh'``; ``n_perm`` and ``seed`` for permutation and Monte Carlo draws. Any of
-    /// ``frame``, ``weights``, ``ci`` or ``test`` adds the columns estimate, se, lower, upper,
-    /// deff, n_eff, df, units, small_base and letters to the table.
+    /// ``frame``, ``weights``, ``ci``, ``test`` or a ``design`` other than ``'srs'`` adds the
+    /// columns estimate, se, lower, upper, deff, n_eff, df, units, small_base and letters to the
+    /// table, and :attr:`Table.inference`.
     #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, base="scale", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn frequencies(

@@ -159,11 +159,13 @@ impl PyTable {
         &self.inner.measure
     }
 
-    /// What the table declares about its inference — ``design`` (in words), ``kind``, ``ci``,
-    /// ``level``, ``frame_note``, ``adjust`` and ``letters`` (group → letter) — or None when
-    /// the measure was not asked for inference.
+    /// What the table declares about its inference (Rust's ``Table::inference``): ``design``
+    /// (in words), ``kind``, ``ci``, ``level``, ``frame_note``, ``adjust``, ``letters`` (group →
+    /// letter) and ``tests`` (one dict per item: ``item``, ``method``, ``statistic``, ``df``,
+    /// ``ddf``, ``p_value``, ``p_adjusted``, ``note``), or None when the measure was not asked
+    /// for inference.
     #[getter]
-    fn design<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    fn inference<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let Some(i) = &self.inner.inference else {
             return Ok(None);
         };
@@ -175,19 +177,13 @@ impl PyTable {
         d.set_item("frame_note", &i.frame_note)?;
         d.set_item("adjust", i.adjust.as_str())?;
         d.set_item("letters", &i.letters)?;
-        Ok(Some(d))
-    }
-
-    /// The tests between groups, one dict per item: ``item``, ``method``, ``statistic``, ``df``,
-    /// ``ddf``, ``p_value``, ``p_adjusted`` and ``note`` (empty without ``test=``).
-    #[getter]
-    fn tests<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        self.inner
-            .inference
+        let tests = i
+            .tests
             .iter()
-            .flat_map(|i| &i.tests)
             .map(|t| test_dict(py, t))
-            .collect()
+            .collect::<PyResult<Vec<_>>>()?;
+        d.set_item("tests", tests)?;
+        Ok(Some(d))
     }
 
     /// The rows as dicts, in table order (``pandas.DataFrame(table.rows)`` works too).

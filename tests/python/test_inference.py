@@ -23,6 +23,12 @@ def survey() -> dd.Survey:
     return dd.datasets.doe_democratie_2013()
 
 
+def _tests_of(table: dd.Table) -> list[Any]:
+    inference = table.inference
+    assert inference is not None
+    return list(inference["tests"])
+
+
 def rows(table: dd.Table, group: str = "all") -> list[Any]:
     return [r for r in table.rows if r["group"] == group]
 
@@ -82,7 +88,7 @@ def test_pearson_equals_scipy(survey: dd.Survey) -> None:
         keep = [j for j in range(4) if sum(row[j] for row in obs) > 0]
         obs = [[row[j] for j in keep] for row in obs]
         x2, p, df, _ = scipy_stats.chi2_contingency(obs, correction=False)
-        (test,) = t.tests
+        (test,) = _tests_of(t)
         assert test["statistic"] == pytest.approx(x2, rel=1e-10)
         assert test["df"] == df
         assert test["p_value"] == pytest.approx(p, rel=1e-9)
@@ -91,7 +97,7 @@ def test_pearson_equals_scipy(survey: dd.Survey) -> None:
 def test_fisher_equals_scipy_on_a_2x2(survey: dd.Survey) -> None:
     by = {"attribute": "size_class", "groups": {"small": ["lt_20k"], "large": ["100k_plus"]}}
     t = survey.net_shares("strategy_use", "top2", by=by, rules=MEDIAN, test="fisher")
-    for test in t.tests:
+    for test in _tests_of(t):
         item = test["item"]
         table = []
         for g in ("small", "large"):
@@ -116,7 +122,7 @@ def test_permutation_agrees_with_scipy_within_monte_carlo_error(survey: dd.Surve
     t = survey.net_shares("strategy_use", "top2", by="size_class", rules=MEDIAN,
                           items=["reliable_partner", "seed_money"], test="permutation")
     cons = survey.consolidated(rules=MEDIAN).to_pandas()
-    for test in t.tests:
+    for test in _tests_of(t):
         codes = cons[f"strategy_use.{test['item']}"]
         ok = codes.isin([1, 2, 3, 4])
         top = codes[ok].isin([1, 2]).to_numpy()
@@ -141,26 +147,29 @@ def test_holm_and_bh_equal_statsmodels(survey: dd.Survey) -> None:
     for adjust, method in (("holm", "holm"), ("bh", "fdr_bh")):
         t = survey.net_shares("strategy_use", "top2", by="size_class", frame=frame,
                               test="rao_scott", adjust=adjust)  # type: ignore[arg-type]
-        p = [x["p_value"] for x in t.tests]
+        p = [x["p_value"] for x in _tests_of(t)]
         assert all(v is not None for v in p) and len(p) == 15
         expected = multitest.multipletests(p, method=method)[1]
-        for x, e in zip(t.tests, expected):
+        for x, e in zip(_tests_of(t), expected):
             assert x["p_adjusted"] == pytest.approx(e, rel=1e-12)
 
 
 def test_letters_mark_significant_pairs(survey: dd.Survey) -> None:
     t = survey.net_shares("strategy_use", "top2", by="size_class",
                           frame=dd.Frame.municipalities_2013(), test="rao_scott")
-    assert t.design is not None
-    assert t.design["letters"] == {"lt_20k": "A", "20k_50k": "B", "50k_100k": "C", "100k_plus": "D"}
+    assert t.inference is not None
+    assert t.inference["letters"] == {"lt_20k": "A", "20k_50k": "B", "50k_100k": "C", "100k_plus": "D"}
+    found = 0
     for r in t.rows:
         if r["group"] == "all":
             assert r["letters"] is None
             continue
+        found += len(r["letters"] or "")
         for letter in r["letters"] or "":
-            other = next(g for g, l in t.design["letters"].items() if l == letter)
+            other = next(g for g, l in t.inference["letters"].items() if l == letter)
             o = t.find(r["item"], other, "top2")
             assert o is not None and r["estimate"] > o["estimate"]
+    assert found > 0  # the 100,000+ class exceeds the smallest in some strategies
 
 
 def test_small_bases_are_flagged_not_hidden(survey: dd.Survey) -> None:
@@ -184,9 +193,9 @@ def test_weet_niet_share_is_reported_beside_the_base(survey: dd.Survey) -> None:
 def test_design_is_declared_with_the_frame_note(survey: dd.Survey) -> None:
     t = survey.net_shares("strategy_use", "top2", frame=dd.Frame.municipalities_2013(),
                           design="stratified", ci="korn_graubard")
-    assert t.design is not None
-    assert t.design["kind"] == "stratified" and t.design["ci"] == "korn_graubard"
-    assert "239" in t.design["design"] and t.design["frame_note"]
+    assert t.inference is not None
+    assert t.inference["kind"] == "stratified" and t.inference["ci"] == "korn_graubard"
+    assert "239" in t.inference["design"] and t.inference["frame_note"]
     assert "estimate" in t.to_csv().splitlines()[0]
 
 
@@ -202,7 +211,7 @@ def test_mean_scores_by_hand(survey: dd.Survey) -> None:
     n, nb = len(cons), len(codes)
     se = math.sqrt(n / (n - 1) * float(((codes - codes.mean()) ** 2).sum()) / nb**2)
     assert r["se"] == pytest.approx(se, rel=1e-12)
-    assert t.design is None  # no inference asked: the mean and its SE, no declaration
+    assert t.inference is None  # no inference asked: the mean and its SE, no declaration
 
 
 def test_consolidated_split_shares_reproduce_the_net(survey: dd.Survey) -> None:
@@ -271,3 +280,8 @@ def test_tables_with_inference_round_trip_pickle(survey: dd.Survey) -> None:
     t = survey.net_shares("strategy_use", "top2", by="size_class",
                           frame=dd.Frame.municipalities_2013(), ci="logit", test="trend")
     assert pickle.loads(pickle.dumps(t)) == t
+
+
+def test_a_test_needs_a_breakdown(survey: dd.Survey) -> None:
+    with pytest.raises(dd.InvalidArgumentError, match="breakdown"):
+        survey.net_shares("strategy_use", "top2", test="rao_scott")

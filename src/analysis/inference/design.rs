@@ -165,6 +165,21 @@ impl Design {
         })
     }
 
+    /// `n` municipalities with weight 1 and no correction, without the checks of [`Design::srs`]:
+    /// what a mean score uses for its standard error when no inference was asked for.
+    pub(crate) fn plain(n: usize) -> Design {
+        Design {
+            kind: DesignKind::Srs,
+            weights: vec![1.0; n],
+            strata: vec![0; n],
+            fpc: vec![1.0],
+            n_h: vec![n],
+            calibration: Calibration::None,
+            population: None,
+            description: format!("simple random sample of {n} municipalities, no frame"),
+        }
+    }
+
     /// Variance of the linearised estimator with influence values `u` (one per municipality).
     ///
     /// Without calibration this is one pass over the municipalities with per-stratum sums of

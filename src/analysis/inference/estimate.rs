@@ -41,6 +41,8 @@ pub(crate) struct DomainTotals<'a> {
     pub y: &'a [f64],
     pub b: &'a [f64],
     pub units: f64,
+    /// Whether the units are respondents clustered in municipalities.
+    pub clustered: bool,
     /// Rows of the domain as R counts them (elementary units; all of them if calibrated).
     pub rows: f64,
 }
@@ -81,6 +83,9 @@ pub(crate) fn estimate(
     let f = design.sampling_fraction();
     let srs_var = match quantity {
         Quantity::Share => (units > 1.0).then(|| (1.0 - f) * p * (1.0 - p) / (units - 1.0)),
+        // The respondents' own scores are not at hand (only municipality totals), so a
+        // respondent-level mean gets no reference variance and no design effect.
+        Quantity::Mean if totals.clustered => None,
         Quantity::Mean => unit_variance(design, totals, p).map(|s2| (1.0 - f) * s2 / units),
     };
     let deff = srs_var

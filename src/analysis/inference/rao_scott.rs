@@ -24,8 +24,8 @@ pub struct RaoScott {
     pub ndf: f64,
     /// Denominator degrees of freedom `d0·ν` (`ν` = design degrees of freedom).
     pub ddf: f64,
-    /// p-value of the second-order test.
-    pub p_f: f64,
+    /// p-value of the second-order test (`None` without design degrees of freedom).
+    pub p_f: Option<f64>,
     /// First order: `X²/mean(diag Δ)`.
     pub chisq: f64,
     /// Its degrees of freedom `(r − 1)(c − 1)`.
@@ -87,7 +87,7 @@ pub(crate) fn rao_scott(design: &Design, t: &CellTotals) -> Option<RaoScott> {
         f,
         ndf: d0,
         ddf: d0 * nu,
-        p_f: f_sf(f, d0, d0 * nu)?,
+        p_f: f_sf(f, d0, d0 * nu),
         chisq,
         df: dim,
         p_chisq: chisq_sf(chisq, dim)?,

@@ -3,7 +3,7 @@
 use super::design::{Calibration, Design, DesignKind};
 use super::Inference;
 use crate::analysis::measures::Attribute;
-use crate::analysis::weighting::{post_stratify, WeightingMethod, Weights};
+use crate::analysis::weighting::{place, post_stratify, WeightingMethod, Weights};
 use crate::data::Frame;
 use crate::error::{Error, Result};
 use crate::survey::Survey;
@@ -13,6 +13,14 @@ pub fn resolve(survey: &Survey, inference: &Inference) -> Result<Design> {
     inference.check()?;
     let n = survey.responses().n_municipalities();
     if let Some(weights) = &inference.weights {
+        if inference.frame.is_some() || inference.design != DesignKind::Srs {
+            return Err(Error::InvalidArgument {
+                name: "weights",
+                message: "weights carry their own frame and design (post-stratified or raked): \
+                          give weights alone, without frame or design"
+                    .into(),
+            });
+        }
         return weighted(survey, weights, inference.fpc);
     }
     let population = inference.frame.as_ref().map(|f| f.total() as f64);
@@ -59,38 +67,21 @@ fn need_frame(inference: &Inference) -> Result<&Frame> {
 /// A design with calibrated weights: a simple random sample from the weights' frame whose
 /// variance is residualised within the calibration margins.
 fn weighted(survey: &Survey, weights: &Weights, fpc: bool) -> Result<Design> {
+    check_weights(survey, weights)?;
     let n = survey.responses().n_municipalities();
-    let ids: Vec<&str> = survey
-        .responses()
-        .municipalities()
-        .iter()
-        .map(|m| m.id.as_str())
-        .collect();
-    if weights.municipality_ids() != ids.as_slice() {
-        return Err(Error::InvalidArgument {
-            name: "weights",
-            message: format!(
-                "the weights are for {} other municipalities than this survey's {n}: compute them \
-                 on this survey",
-                weights.values.len()
-            ),
-        });
-    }
     let population = weights.frame_total as f64;
     let mut design = Design::srs(n, Some(population), fpc)?;
     design.weights.clone_from(&weights.values);
-    let of_unit = |i: usize| weights.margins.get(i).map(|m| m.of_unit.clone());
-    let (kind, calibration) = match weights.method {
+    let margins: Vec<Vec<u32>> = weights.margins.iter().map(|m| m.of_unit.clone()).collect();
+    let (kind, calibration, verb) = match weights.method {
         WeightingMethod::PostStratified => (
             DesignKind::PostStratified,
-            Calibration::PostStrata(of_unit(0).unwrap_or_default()),
+            Calibration::PostStrata(margins.into_iter().next().unwrap_or_default()),
+            "post-stratified",
         ),
-        WeightingMethod::Raked => (
-            DesignKind::Raked,
-            Calibration::Raking(weights.margins.iter().map(|m| m.of_unit.clone()).collect()),
-        ),
+        WeightingMethod::Raked => (DesignKind::Raked, Calibration::Raking(margins), "raked"),
     };
-    let margins: Vec<&str> = weights
+    let names: Vec<&str> = weights
         .margins
         .iter()
         .map(|m| m.attribute.as_str())
@@ -98,97 +89,97 @@ fn weighted(survey: &Survey, weights: &Weights, fpc: bool) -> Result<Design> {
     design.kind = kind;
     design.calibration = calibration;
     design.description = format!(
-        "simple random sample of {n} municipalities from a frame of {population}, {} to {}{}",
-        if kind == DesignKind::Raked {
-            "raked"
-        } else {
-            "post-stratified"
-        },
-        margins.join(" and "),
-        if fpc {
-            ", finite-population correction"
-        } else {
-            ", no finite-population correction"
-        }
+        "simple random sample of {n} municipalities from a frame of {population}, {verb} to {}{}",
+        names.join(" and "),
+        correction(fpc)
     );
     Ok(design)
 }
 
+/// Weights are plain data (a user may build or unpickle them): they must be this survey's, one
+/// finite positive weight per municipality, each margin placing every municipality in one of
+/// its categories — else the variance would index out of range or divide by zero.
+fn check_weights(survey: &Survey, weights: &Weights) -> Result<()> {
+    let ids = survey
+        .responses()
+        .municipalities()
+        .iter()
+        .map(|m| m.id.as_str());
+    let n = survey.responses().n_municipalities();
+    let bad = |message: String| Error::InvalidArgument {
+        name: "weights",
+        message,
+    };
+    if weights.values.len() != n
+        || !weights
+            .municipality_ids()
+            .iter()
+            .map(String::as_str)
+            .eq(ids)
+    {
+        return Err(bad(format!(
+            "the weights are for {} municipalities, not this survey's {n}: compute them on this \
+             survey",
+            weights.values.len()
+        )));
+    }
+    if let Some((id, w)) = weights
+        .municipality_ids()
+        .iter()
+        .zip(&weights.values)
+        .find(|(_, w)| !(w.is_finite() && **w > 0.0))
+    {
+        return Err(bad(format!(
+            "municipality '{id}' has weight {w}; weights must be positive"
+        )));
+    }
+    for m in &weights.margins {
+        let k = m.categories.len();
+        if m.of_unit.len() != n || m.of_unit.iter().any(|&c| c as usize >= k) {
+            return Err(bad(format!(
+                "margin '{}' does not place every municipality in one of its {k} categories",
+                m.attribute
+            )));
+        }
+    }
+    if weights.method == WeightingMethod::PostStratified && weights.margins.len() != 1 {
+        return Err(bad("post-stratified weights have exactly one margin".into()));
+    }
+    Ok(())
+}
+
 /// A stratified simple random sample: strata from the frame's margin `by`, weights `N_h/n_h`.
 fn stratified(survey: &Survey, frame: &Frame, by: Attribute, fpc: bool) -> Result<Design> {
-    let margin = by.as_str();
-    let strata = frame.margin(margin)?;
-    let munis = survey.responses().municipalities();
-    let mut of_unit = Vec::with_capacity(munis.len());
-    for m in munis {
-        let level = match by {
-            Attribute::SizeClass => m.size_class.as_deref(),
-            Attribute::Province => m.province.as_deref(),
-            Attribute::Role => None,
-        };
-        let h = level
-            .and_then(|l| frame.stratum_of(margin, l))
-            .ok_or_else(|| Error::Weighting {
-                margin: margin.into(),
-                category: level.map(str::to_string),
-                message: format!(
-                    "municipality '{}' falls in no stratum of the frame ({})",
-                    m.id,
-                    strata.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            })?;
-        of_unit.push(u32::try_from(h).map_err(|_| too_many_strata())?);
-    }
-    let mut n_h = vec![0usize; strata.len()];
-    for &h in &of_unit {
-        n_h[h as usize] += 1;
-    }
-    let mut fpc_h = Vec::with_capacity(strata.len());
-    let mut w_h = Vec::with_capacity(strata.len());
-    for ((id, stratum), &n) in strata.iter().zip(&n_h) {
-        if n < 2 {
-            return Err(Error::Weighting {
-                margin: margin.into(),
-                category: Some(id.clone()),
-                message: format!(
-                    "stratum has {n} sampled municipalities; a stratified variance needs at least 2"
-                ),
-            });
-        }
-        let big_n = stratum.count as f64;
-        if n as f64 > big_n {
-            return Err(Error::Weighting {
-                margin: margin.into(),
-                category: Some(id.clone()),
-                message: format!("{n} sampled municipalities in a stratum of {big_n} in the frame"),
-            });
-        }
+    let placed = place(survey, frame, by)?;
+    let m = &placed.margin;
+    let mut fpc_h = Vec::with_capacity(m.targets.len());
+    let mut w_h = Vec::with_capacity(m.targets.len());
+    for ((id, &big_n), &n) in m.categories.iter().zip(&m.targets).zip(&placed.counts) {
+        check_stratum(id, n, big_n)?;
         w_h.push(big_n / n as f64);
         fpc_h.push(if fpc { 1.0 - n as f64 / big_n } else { 1.0 });
     }
-    let n = munis.len();
-    let population = frame.total() as f64;
-    let mut design = Design::srs(n, Some(population), fpc)?;
+    let n = survey.responses().n_municipalities();
+    let mut design = Design::srs(n, Some(frame.total() as f64), fpc)?;
     design.kind = DesignKind::Stratified;
-    design.weights = of_unit.iter().map(|&h| w_h[h as usize]).collect();
-    design.strata = of_unit;
+    design.weights = m.of_unit.iter().map(|&h| w_h[h as usize]).collect();
+    design.strata.clone_from(&m.of_unit);
     design.fpc = fpc_h;
-    design.n_h.clone_from(&n_h);
+    design.n_h.clone_from(&placed.counts);
+    let strata: Vec<String> = m
+        .categories
+        .iter()
+        .zip(&m.targets)
+        .zip(&placed.counts)
+        .map(|((id, big_n), n)| format!("{id} {n}/{big_n}"))
+        .collect();
     design.description = format!(
-        "stratified simple random sample of {n} municipalities from a frame of {population}, \
-         strata {} ({}){}",
-        margin,
-        strata
-            .iter()
-            .zip(&n_h)
-            .map(|((id, s), n)| format!("{id} {n}/{}", s.count))
-            .collect::<Vec<_>>()
-            .join(", "),
-        if fpc {
-            ", finite-population correction"
-        } else {
-            ", no finite-population correction"
-        }
+        "stratified simple random sample of {n} municipalities from a frame of {}, strata {} \
+         ({}){}",
+        frame.total(),
+        m.attribute,
+        strata.join(", "),
+        correction(fpc)
     );
     if let Some(note) = frame.note() {
         design.description.push_str(&format!(" ({note})"));
@@ -196,9 +187,27 @@ fn stratified(survey: &Survey, frame: &Frame, by: Attribute, fpc: bool) -> Resul
     Ok(design)
 }
 
-fn too_many_strata() -> Error {
-    Error::InvalidArgument {
-        name: "frame",
-        message: "more strata than fit in 32 bits".into(),
+/// A stratum of a stratified design needs two sampled municipalities for its variance (R's
+/// default `lonely.psu = "fail"`) and cannot hold more than the frame's.
+fn check_stratum(id: &str, n: usize, big_n: f64) -> Result<()> {
+    let message = if n < 2 {
+        format!("stratum '{id}' has {n} sampled municipalities; a stratified variance needs 2")
+    } else if n as f64 > big_n {
+        format!("stratum '{id}' has {n} sampled municipalities but {big_n} in the frame")
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidArgument {
+        name: "design",
+        message,
+    })
+}
+
+/// How a description states the correction.
+pub(super) fn correction(fpc: bool) -> &'static str {
+    if fpc {
+        ", finite-population correction"
+    } else {
+        ", no finite-population correction"
     }
 }

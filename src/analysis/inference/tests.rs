@@ -18,8 +18,8 @@ pub(crate) struct GroupCells {
     pub y: Vec<Vec<Vec<f64>>>,
     /// `b[g][i]`: municipality `i`'s base in group `g`.
     pub b: Vec<Vec<f64>>,
-    /// Permutation units (municipalities, or respondents for a respondent attribute): the group
-    /// each is in and its weight per category.
+    /// Permutation units: municipalities (for a breakdown by role, a municipality's respondents
+    /// of one role), each with its group and its weight per category.
     pub units: Vec<(u32, Vec<f64>)>,
 }
 
@@ -48,6 +48,16 @@ pub(crate) fn group_tests(input: &TestInput<'_>, cells: &GroupCells) -> Result<G
             message: format!(
                 "a mean score has no contingency table; only test='trend' applies, not '{}'",
                 method.as_str()
+            ),
+        });
+    }
+    let categories = cells.y.first().map_or(0, Vec::len);
+    if method == TestMethod::Trend && !input.mean && categories > 2 {
+        return Err(Error::InvalidArgument {
+            name: "test",
+            message: format!(
+                "a trend test follows one share or mean across the groups, and this table has \
+                 {categories} categories: use net_shares, mentions or mean_scores"
             ),
         });
     }
@@ -120,14 +130,22 @@ fn rao_scott_test(test: &mut GroupTest, design: &Design, cells: &GroupCells) {
             test.statistic = Some(rs.f);
             test.df = Some(rs.ndf);
             test.ddf = Some(rs.ddf);
-            test.p_value = Some(rs.p_f);
+            test.p_value = rs.p_f;
+            if rs.p_f.is_none() {
+                test.note = Some("no design degrees of freedom for the F test".into());
+            }
         }
         Some(rs) => {
             test.statistic = Some(rs.chisq);
             test.df = Some(rs.df);
             test.p_value = Some(rs.p_chisq);
         }
-        None => test.note = Some(too_small()),
+        None => {
+            test.note = Some(format!(
+                "{}, or a singular design-effect matrix",
+                too_small()
+            ))
+        }
     }
 }
 
@@ -275,19 +293,20 @@ pub(crate) fn pairwise_letters(
         }
     }
     let adjusted = adjust(&p, method);
-    let mut letters = vec![String::new(); g];
+    let mut beaten: Vec<Vec<usize>> = vec![Vec::new(); g];
     for ((a, c, diff), p) in pairs.into_iter().zip(adjusted) {
         if p.is_some_and(|p| p < alpha) {
             let (hi, lo) = if diff > 0.0 { (a, c) } else { (c, a) };
-            letters[hi].push_str(&letter(lo));
+            beaten[hi].push(lo);
         }
     }
-    for l in &mut letters {
-        let mut chars: Vec<char> = l.chars().collect();
-        chars.sort_unstable();
-        *l = chars.into_iter().collect();
-    }
-    letters
+    beaten
+        .into_iter()
+        .map(|mut lo| {
+            lo.sort_unstable();
+            lo.into_iter().map(letter).collect()
+        })
+        .collect()
 }
 
 /// `A`, `B`, … `Z`, then `AA`, `AB`, … for the groups in order.

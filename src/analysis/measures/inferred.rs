@@ -104,6 +104,14 @@ impl<'a> Run<'a> {
         if !(force || inference.is_active()) {
             return Ok(None);
         }
+        if inference.test.is_some() && grouping.names.len() < 3 {
+            return Err(Error::InvalidArgument {
+                name: "test",
+                message: "a test compares the groups of a breakdown: give `by` with at least two \
+                          groups"
+                    .into(),
+            });
+        }
         if inference.test.is_some()
             && (0..grouping.offsets.len() - 1).any(|u| grouping.of(u).len() > 2)
         {
@@ -114,7 +122,11 @@ impl<'a> Run<'a> {
                     .into(),
             });
         }
-        let design = resolve(survey, inference)?;
+        let design = if inference.is_active() {
+            resolve(survey, inference)?
+        } else {
+            Design::plain(survey.responses().n_municipalities())
+        };
         let responses = survey.responses();
         let cluster_of: Vec<u32> = match unit {
             Unit::Municipality => (0..responses.n_municipalities())
@@ -218,6 +230,7 @@ impl<'a> Run<'a> {
                     b: &b,
                     units: self.units(&b),
                     rows: self.rows(&b),
+                    clustered: self.unit == Unit::Respondent,
                 };
                 let i = self.inference;
                 per_spec.push(estimate(
