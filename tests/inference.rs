@@ -43,7 +43,11 @@ impl Ref {
 }
 
 fn references() -> Vec<Ref> {
-    let mut r = csv::Reader::from_path(data("reference_2013.csv")).unwrap();
+    read_refs("reference_2013.csv")
+}
+
+fn read_refs(file: &str) -> Vec<Ref> {
+    let mut r = csv::Reader::from_path(data(file)).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     r.records()
         .map(|rec| {
@@ -231,17 +235,7 @@ fn estimates_ses_and_intervals_match_r_survey() {
 }
 
 fn test_references() -> Vec<Ref> {
-    let mut r = csv::Reader::from_path(data("reference_2013_tests.csv")).unwrap();
-    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            Ref(header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect())
-        })
-        .collect()
+    read_refs("reference_2013_tests.csv")
 }
 
 /// The test of one item from a table.

@@ -16,6 +16,13 @@ use crate::consolidate::{self, Disagreement, WeightedColumn};
 use crate::data::{Limits, RawTable};
 use crate::{Error, Instrument, ReadOptions, Rules, Survey};
 
+/// The inference keywords of a measure method, gathered (every measure takes the same eleven).
+macro_rules! inference_args {
+    ($($field:ident),* $(,)?) => {
+        options::InferenceArgs { $($field),* }
+    };
+}
+
 /// Rows shown by `_repr_html_` before it says how many more there are.
 const HTML_ROWS: usize = 30;
 
@@ -328,19 +335,9 @@ impl PySurvey {
         n_perm: u64,
         seed: u64,
     ) -> PyResult<PyTable> {
-        let inf = options::InferenceArgs {
-            frame,
-            design,
-            strata,
-            weights,
-            fpc,
-            ci,
-            level,
-            test,
-            adjust,
-            n_perm,
-            seed,
-        };
+        let inf = inference_args!(
+            frame, design, strata, weights, fpc, ci, level, test, adjust, n_perm, seed
+        );
         let opts =
             options::measure_options(self.inner.instrument(), by, rules, items, tag, base, &inf)?;
         Ok(py
@@ -375,19 +372,9 @@ impl PySurvey {
         n_perm: u64,
         seed: u64,
     ) -> PyResult<PyTable> {
-        let inf = options::InferenceArgs {
-            frame,
-            design,
-            strata,
-            weights,
-            fpc,
-            ci,
-            level,
-            test,
-            adjust,
-            n_perm,
-            seed,
-        };
+        let inf = inference_args!(
+            frame, design, strata, weights, fpc, ci, level, test, adjust, n_perm, seed
+        );
         let opts =
             options::measure_options(self.inner.instrument(), by, rules, items, tag, base, &inf)?;
         Ok(py
@@ -421,19 +408,9 @@ impl PySurvey {
         n_perm: u64,
         seed: u64,
     ) -> PyResult<PyTable> {
-        let inf = options::InferenceArgs {
-            frame,
-            design,
-            strata,
-            weights,
-            fpc,
-            ci,
-            level,
-            test,
-            adjust,
-            n_perm,
-            seed,
-        };
+        let inf = inference_args!(
+            frame, design, strata, weights, fpc, ci, level, test, adjust, n_perm, seed
+        );
         let opts = options::measure_options(
             self.inner.instrument(),
             by,
@@ -471,19 +448,9 @@ impl PySurvey {
         n_perm: u64,
         seed: u64,
     ) -> PyResult<PyTable> {
-        let inf = options::InferenceArgs {
-            frame,
-            design,
-            strata,
-            weights,
-            fpc,
-            ci,
-            level,
-            test,
-            adjust,
-            n_perm,
-            seed,
-        };
+        let inf = inference_args!(
+            frame, design, strata, weights, fpc, ci, level, test, adjust, n_perm, seed
+        );
         let opts = options::measure_options(
             self.inner.instrument(),
             by,
