@@ -128,7 +128,8 @@ fn frame_for(inst: &Instrument, survey: &Survey) -> Frame {
 }
 
 /// The same top-2 table as `challenge_top2`, with a frame and logit intervals (SRS with fpc),
-/// and post-stratified with a Rao–Scott test per item: what inference adds to counting.
+/// post-stratified, and post-stratified with a Rao–Scott test and letters per item: what
+/// inference adds to counting.
 fn bench_inference(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     inst: &Instrument,
@@ -142,8 +143,14 @@ fn bench_inference(
     group.bench_with_input(BenchmarkId::new("challenge_top2_ci", n), survey, |b, s| {
         b.iter(|| net_shares(s, "challenges", "top2", &ci).unwrap())
     });
-    let mut tested = ci.clone();
-    tested.inference.design = DesignKind::PostStratified;
+    let mut post = ci.clone();
+    post.inference.design = DesignKind::PostStratified;
+    group.bench_with_input(
+        BenchmarkId::new("challenge_top2_poststrat", n),
+        survey,
+        |b, s| b.iter(|| net_shares(s, "challenges", "top2", &post).unwrap()),
+    );
+    let mut tested = post.clone();
     tested.inference.test = Some(TestMethod::RaoScott);
     group.bench_with_input(
         BenchmarkId::new("challenge_top2_poststrat_rao_scott", n),

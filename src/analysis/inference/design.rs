@@ -88,6 +88,9 @@ pub struct Design {
     /// Sampled municipalities per variance stratum.
     pub(crate) n_h: Vec<usize>,
     pub(crate) calibration: Calibration,
+    /// Per post-stratum: sample count, `Σ w` and `Σ w²` (empty unless post-stratified), so that
+    /// a domain's variance needs only its own municipalities.
+    pub(crate) post_stratum_totals: Vec<[f64; 3]>,
     /// Frame size, when there is a frame.
     pub(crate) population: Option<f64>,
     /// Human-readable statement of the design, declared on every table.
@@ -160,6 +163,7 @@ impl Design {
             fpc: vec![f],
             n_h: vec![n],
             calibration: Calibration::None,
+            post_stratum_totals: Vec::new(),
             population,
             description,
         })
@@ -175,6 +179,7 @@ impl Design {
             fpc: vec![1.0],
             n_h: vec![n],
             calibration: Calibration::None,
+            post_stratum_totals: Vec::new(),
             population: None,
             description: format!("simple random sample of {n} municipalities, no frame"),
         }
@@ -217,6 +222,11 @@ impl Design {
         y: &[f64],
         b: &[f64],
     ) -> Option<(f64, f64, f64)> {
+        if let Calibration::PostStrata(of) = &self.calibration {
+            if !self.post_stratum_totals.is_empty() && self.fpc.len() == 1 {
+                return self.post_stratified_ratio(of, index, y, b);
+            }
+        }
         if self.calibrated() {
             let (y, b) = (self.scatter(index, y), self.scatter(index, b));
             let (p, u) = super::estimate::ratio(self, &y, &b)?;
@@ -248,6 +258,70 @@ impl Design {
         }
         let df = units as f64 - seen.iter().filter(|&&s| s).count() as f64;
         Some((p, self.stratified_sum(&sum, &sq), df))
+    }
+
+    /// Calibrates to post-strata `of` (one index per municipality), keeping the per-stratum
+    /// totals the domain-only variance needs.
+    pub(crate) fn post_stratify_on(&mut self, of: Vec<u32>) {
+        let k = of.iter().max().map_or(0, |&g| g as usize + 1);
+        let mut totals = vec![[0.0; 3]; k];
+        for (&g, &w) in of.iter().zip(&self.weights) {
+            let t = &mut totals[g as usize];
+            t[0] += 1.0;
+            t[1] += w;
+            t[2] += w * w;
+        }
+        self.post_stratum_totals = totals;
+        self.calibration = Calibration::PostStrata(of);
+    }
+
+    /// [`Design::ratio_variance`] of a post-stratified simple random sample from sums over the
+    /// domain: with `ū_g` the mean influence of post-stratum `g` (over all its municipalities),
+    /// the residuals `r_i = x_i − w_i ū_g` have `Σr = Σx − Σ_g ū_g W_g` and
+    /// `Σr² = Σx² − 2 Σ_g ū_g Σ_{i∈g} w_i x_i + Σ_g ū_g² W2_g` — R's `svyrecvar` result.
+    fn post_stratified_ratio(
+        &self,
+        of: &[u32],
+        index: &[u32],
+        y: &[f64],
+        b: &[f64],
+    ) -> Option<(f64, f64, f64)> {
+        let w = &self.weights;
+        let (mut num, mut den) = (0.0, 0.0);
+        for ((&i, y), b) in index.iter().zip(y).zip(b) {
+            num += w[i as usize] * y;
+            den += w[i as usize] * b;
+        }
+        if den.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return None;
+        }
+        let p = num / den;
+        let k = self.post_stratum_totals.len();
+        let (mut su, mut swx) = (vec![0.0; k], vec![0.0; k]);
+        let (mut sx, mut sx2, mut units) = (0.0, 0.0, 0usize);
+        for ((&i, y), b) in index.iter().zip(y).zip(b) {
+            let (g, wi) = (of[i as usize] as usize, w[i as usize]);
+            let u = (y - p * b) / den;
+            su[g] += u;
+            swx[g] += wi * wi * u;
+            sx += wi * u;
+            sx2 += wi * wi * u * u;
+            units += usize::from(*b > 0.0);
+        }
+        let (mut sr, mut sr2) = (sx, sx2);
+        for (g, t) in self.post_stratum_totals.iter().enumerate() {
+            let mean = su[g] / t[0].max(1.0);
+            sr -= mean * t[1];
+            sr2 += mean * mean * t[2] - 2.0 * mean * swx[g];
+        }
+        let n = self.n_units() as f64;
+        let scale = if n > 1.0 {
+            self.fpc[0] * n / (n - 1.0)
+        } else {
+            self.fpc[0]
+        };
+        let df = units as f64 - f64::from(u8::from(units > 0));
+        Some((p, (scale * (sr2 - sr * sr / n)).max(0.0), df))
     }
 
     /// The values of municipalities `index` spread over all municipalities (0 elsewhere).

@@ -73,21 +73,23 @@ fn weighted(survey: &Survey, weights: &Weights, fpc: bool) -> Result<Design> {
     let mut design = Design::srs(n, Some(population), fpc)?;
     design.weights.clone_from(&weights.values);
     let margins: Vec<Vec<u32>> = weights.margins.iter().map(|m| m.of_unit.clone()).collect();
-    let (kind, calibration, verb) = match weights.method {
-        WeightingMethod::PostStratified => (
-            DesignKind::PostStratified,
-            Calibration::PostStrata(margins.into_iter().next().unwrap_or_default()),
-            "post-stratified",
-        ),
-        WeightingMethod::Raked => (DesignKind::Raked, Calibration::Raking(margins), "raked"),
+    let verb = match weights.method {
+        WeightingMethod::PostStratified => {
+            design.kind = DesignKind::PostStratified;
+            design.post_stratify_on(margins.into_iter().next().unwrap_or_default());
+            "post-stratified"
+        }
+        WeightingMethod::Raked => {
+            design.kind = DesignKind::Raked;
+            design.calibration = Calibration::Raking(margins);
+            "raked"
+        }
     };
     let names: Vec<&str> = weights
         .margins
         .iter()
         .map(|m| m.attribute.as_str())
         .collect();
-    design.kind = kind;
-    design.calibration = calibration;
     design.description = format!(
         "simple random sample of {n} municipalities from a frame of {population}, {verb} to {}{}",
         names.join(" and "),
