@@ -140,6 +140,7 @@ class _Row(TypedDict):
     se: NotRequired[float]
     lower: NotRequired[float | None]
     upper: NotRequired[float | None]
+    method: NotRequired[_CiMethod | None]
     deff: NotRequired[float | None]
     n_eff: NotRequired[float]
     df: NotRequired[float]

@@ -86,11 +86,12 @@ pub const ROW_FIELDS: [&str; 13] = [
 
 /// The inference columns [`Table::to_csv`] and the Python `Table.to_pandas()` add after
 /// [`ROW_FIELDS`] when the table carries inference.
-pub const INFERENCE_FIELDS: [&str; 10] = [
+pub const INFERENCE_FIELDS: [&str; 11] = [
     "estimate",
     "se",
     "lower",
     "upper",
+    "method",
     "deff",
     "n_eff",
     "df",
@@ -126,7 +127,7 @@ impl Row {
         ]
     }
 
-    fn inference_cells(&self) -> [String; 10] {
+    fn inference_cells(&self) -> [String; 11] {
         let opt = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
         let e = self.inference.as_ref();
         [
@@ -134,6 +135,9 @@ impl Row {
             opt(e.map(|e| e.se)),
             opt(e.and_then(|e| e.lower)),
             opt(e.and_then(|e| e.upper)),
+            e.and_then(|e| e.method)
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
             opt(e.and_then(|e| e.deff)),
             opt(e.map(|e| e.n_eff)),
             opt(e.map(|e| e.df)),

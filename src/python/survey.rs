@@ -310,8 +310,8 @@ impl PySurvey {
     /// ``'trend'`` between the groups of ``by``; ``adjust`` — ``'none'``, ``'holm'`` or
     /// ``'bh'``; ``n_perm`` and ``seed`` for permutation and Monte Carlo draws. Any of
     /// ``frame``, ``weights``, ``ci``, ``test`` or a ``design`` other than ``'srs'`` adds the
-    /// columns estimate, se, lower, upper, deff, n_eff, df, units, small_base and letters to the
-    /// table, and :attr:`Table.inference`.
+    /// columns estimate, se, lower, upper, method, deff, n_eff, df, units, small_base and
+    /// letters to the table, and :attr:`Table.inference`.
     #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, base="scale", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn frequencies(

@@ -53,6 +53,7 @@ pub(crate) fn row_dict<'py>(py: Python<'py>, r: &Row) -> PyResult<Bound<'py, PyD
         d.set_item("se", e.se)?;
         d.set_item("lower", e.lower)?;
         d.set_item("upper", e.upper)?;
+        d.set_item("method", e.method.map(|m| m.as_str()))?;
         d.set_item("deff", e.deff)?;
         d.set_item("n_eff", e.n_eff)?;
         d.set_item("df", e.df)?;
@@ -102,6 +103,11 @@ fn column<'py>(py: Python<'py>, rows: &[Row], name: &str) -> PyResult<Bound<'py,
         "se" => list!(|r| r.inference.as_ref().map(|e| e.se)),
         "lower" => list!(|r| r.inference.as_ref().and_then(|e| e.lower)),
         "upper" => list!(|r| r.inference.as_ref().and_then(|e| e.upper)),
+        "method" => list!(|r| r
+            .inference
+            .as_ref()
+            .and_then(|e| e.method)
+            .map(|m| m.as_str())),
         "deff" => list!(|r| r.inference.as_ref().and_then(|e| e.deff)),
         "n_eff" => list!(|r| r.inference.as_ref().map(|e| e.n_eff)),
         "df" => list!(|r| r.inference.as_ref().map(|e| e.df)),
@@ -221,8 +227,8 @@ impl PyTable {
     /// A pandas DataFrame with one column per row field, in order: question, item, group,
     /// category, label_nl (text), count, base, percentage (float; NaN where there is none),
     /// printed and rank (nullable ``Int64``), unit (text), in_base (bool), tied (nullable
-    /// ``boolean``); with inference also estimate, se, lower, upper, deff, n_eff, df, units
-    /// (float), small_base (nullable ``boolean``) and letters (text). Needs pandas (imported on
+    /// ``boolean``); with inference also estimate, se, lower, upper (float), method (text), deff,
+    /// n_eff, df, units (float), small_base (nullable ``boolean``) and letters (text). Needs pandas (imported on
     /// first use).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pd = import_pandas(py, "Table.to_pandas()")?;

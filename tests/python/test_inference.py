@@ -285,3 +285,15 @@ def test_tables_with_inference_round_trip_pickle(survey: dd.Survey) -> None:
 def test_a_test_needs_a_breakdown(survey: dd.Survey) -> None:
     with pytest.raises(dd.InvalidArgumentError, match="breakdown"):
         survey.net_shares("strategy_use", "top2", test="rao_scott")
+
+
+def test_rows_name_the_interval_method_they_used(survey: dd.Survey) -> None:
+    t = survey.frequencies("forms_occurrence", by="size_class", ci="logit")
+    methods = {r["method"] for r in t.rows if r["se"] > 0}
+    assert methods == {"logit"}
+    # p = 0 or 1: the logit interval is undefined, Clopper–Pearson is given and said
+    degenerate = [r for r in t.rows if r["se"] == 0 and r["units"] > 0]
+    assert degenerate and all(r["method"] == "clopper_pearson" for r in degenerate)
+    m = survey.mean_scores("strategy_use", ci="logit")
+    assert {r["method"] for r in m.rows} == {"wald"}
+    assert "method" in t.to_pandas().columns and ",method," in t.to_csv().splitlines()[0]

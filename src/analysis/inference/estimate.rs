@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::design::Design;
-use super::interval::{share_interval, z_quantile, CiMethod, ShareInput};
+use super::interval::{method_used, share_interval, z_quantile, CiMethod, ShareInput};
 
 /// A base smaller than this (in units, or in effective units) is flagged on the row.
 pub const SMALL_BASE: f64 = 30.0;
@@ -20,6 +20,10 @@ pub struct Estimate {
     pub lower: Option<f64>,
     /// Upper bound of the interval.
     pub upper: Option<f64>,
+    /// The method the interval was computed by: the table's, except Wald for a mean, and
+    /// Clopper–Pearson where `logit` or `korn_graubard` are undefined (p = 0 or 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<CiMethod>,
     /// Design effect: the variance over that of a simple random sample of the same number of
     /// units from the same frame (`None` where that variance is 0).
     pub deff: Option<f64>,
@@ -92,6 +96,11 @@ pub(crate) fn estimate(
         .filter(|&v| v > 0.0 && se > 0.0)
         .map(|v| se * se / v);
     let n_eff = deff.map_or(units, |d| units / d);
+    let method = match (quantity, ci) {
+        (_, None) => None,
+        (Quantity::Mean, Some(_)) => Some(CiMethod::Wald),
+        (Quantity::Share, Some(m)) => Some(method_used(m, p, se)),
+    };
     let (lower, upper) = match (quantity, ci) {
         (_, None) => (None, None),
         (Quantity::Mean, Some(_)) => wald(p, se, level),
@@ -112,6 +121,7 @@ pub(crate) fn estimate(
         se,
         lower,
         upper,
+        method,
         deff,
         n_eff,
         df,

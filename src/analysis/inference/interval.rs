@@ -88,6 +88,16 @@ pub(crate) struct ShareInput {
     pub level: f64,
 }
 
+/// The method an interval is actually computed by: `logit` and `korn_graubard` are undefined at
+/// `p = 0` or `1` (no standard error) and give the Clopper–Pearson interval there.
+pub(crate) fn method_used(method: CiMethod, p: f64, se: f64) -> CiMethod {
+    let degenerate = se <= 0.0 || p <= 0.0 || p >= 1.0;
+    match method {
+        CiMethod::Logit | CiMethod::KornGraubard if degenerate => CiMethod::ClopperPearson,
+        m => m,
+    }
+}
+
 /// The two-sided interval of a share by `method`. `None` when it is undefined (no degrees of
 /// freedom, or an empty base).
 pub(crate) fn share_interval(method: CiMethod, x: &ShareInput) -> Option<(f64, f64)> {
@@ -95,24 +105,22 @@ pub(crate) fn share_interval(method: CiMethod, x: &ShareInput) -> Option<(f64, f
         return None;
     }
     let alpha = 1.0 - x.level;
-    let degenerate = x.se <= 0.0 || x.p <= 0.0 || x.p >= 1.0;
-    match method {
+    match method_used(method, x.p, x.se) {
         CiMethod::Wald => {
             let z = z_quantile(1.0 - alpha / 2.0)?;
             Some((x.p - z * x.se, x.p + z * x.se))
         }
         CiMethod::Wilson => wilson(x.p, x.m, x.level),
+        // R's glm cannot fit p = 0 or 1 (the logit is infinite) and R's beta interval divides
+        // 0 by 0 there: the exact bound is the one defined interval, so `method_used` sends both
+        // here.
         CiMethod::ClopperPearson => clopper_pearson(x.p * x.m, x.m, x.level),
-        // R's glm cannot fit p = 0 or 1 (the logit is infinite): the exact bound is the one
-        // defined interval, so both methods fall back to Clopper–Pearson there.
-        CiMethod::Logit if degenerate => clopper_pearson(x.p * x.m, x.m, x.level),
         CiMethod::Logit => {
             let t = t_quantile(1.0 - alpha / 2.0, x.df)?;
             let eta = (x.p / (1.0 - x.p)).ln();
             let se_eta = x.se / (x.p * (1.0 - x.p));
             Some((expit(eta - t * se_eta), expit(eta + t * se_eta)))
         }
-        CiMethod::KornGraubard if degenerate => clopper_pearson(x.p * x.m, x.m, x.level),
         CiMethod::KornGraubard => {
             let n_eff = x.p * (1.0 - x.p) / (x.se * x.se);
             let ratio = t_quantile(alpha / 2.0, x.rows - 1.0)? / t_quantile(alpha / 2.0, x.df)?;
