@@ -209,6 +209,7 @@ fn kish_on_a_small_case() {
         iterations: 1,
         trimmed: 0,
         frame_total: 4,
+        frame_note: None,
     };
     // n Σw² / (Σw)² = 3 · 6 / 16; (Σw)² / Σw² = 16 / 6.
     assert_close(w.kish_deff(), 18.0 / 16.0, 1e-15, "deff");

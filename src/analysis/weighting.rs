@@ -69,6 +69,10 @@ pub struct Weights {
     pub trimmed: usize,
     /// Number of municipalities in the frame (N): the weights add up to it.
     pub frame_total: u64,
+    /// The frame's note (e.g. the bundled 2013 frame's merged middle stratum), carried so that
+    /// tables computed with these weights repeat it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_note: Option<String>,
 }
 
 impl Weights {
@@ -300,6 +304,7 @@ pub fn post_stratify(survey: &Survey, frame: &Frame, by: Attribute) -> Result<We
         iterations: 0,
         trimmed: 0,
         frame_total: frame.total(),
+        frame_note: frame.note().map(str::to_string),
     })
 }
 
@@ -362,6 +367,7 @@ pub fn rake(survey: &Survey, frame: &Frame, options: &RakeOptions) -> Result<Wei
                 margins,
                 iterations: iteration,
                 frame_total: frame.total(),
+                frame_note: frame.note().map(str::to_string),
             });
         }
         if let Some(bounds) = &bounds {

@@ -268,6 +268,8 @@ def test_weights_from_raking_feed_every_measure(survey: dd.Survey) -> None:
     b = survey.net_shares("strategy_use", "top2", frame=frame, design="post_stratified", ci="logit")
     assert [r["estimate"] for r in a.rows] == [r["estimate"] for r in b.rows]
     assert [r["se"] for r in a.rows] == pytest.approx([r["se"] for r in b.rows], rel=1e-12)
+    assert a.inference is not None and a.inference["frame_note"]  # the bundled frame's remark
+    assert "239" in a.inference["design"]
     m = survey.mentions("support_provider", weights=w, ci="logit")
     for r in m.rows:
         lo, hi = r["lower"], r["upper"]

@@ -95,6 +95,9 @@ fn weighted(survey: &Survey, weights: &Weights, fpc: bool) -> Result<Design> {
         names.join(" and "),
         correction(fpc)
     );
+    if let Some(note) = &weights.frame_note {
+        design.description.push_str(&format!(" ({note})"));
+    }
     Ok(design)
 }
 

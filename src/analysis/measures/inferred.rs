@@ -8,7 +8,6 @@ use crate::analysis::inference::{
     GroupTest, Inference, Quantity, TableInference, TestInput,
 };
 use crate::consolidate::WeightedColumn;
-use crate::data::Frame;
 use crate::error::{Error, Result};
 use crate::instrument::{Code, Unit};
 use crate::survey::Survey;
@@ -335,7 +334,11 @@ impl<'a> Run<'a> {
     /// What the table declares.
     pub fn declare(&self, tests: Vec<GroupTest>, groups: &[String]) -> TableInference {
         let i = self.inference;
-        let frame_note = i.frame.as_ref().and_then(Frame::note).map(str::to_string);
+        let frame_note = match (&i.frame, &i.weights) {
+            (Some(frame), _) => frame.note().map(str::to_string),
+            (None, Some(weights)) => weights.frame_note.clone(),
+            (None, None) => None,
+        };
         TableInference {
             design: self.design.description().to_string(),
             kind: self.design.kind(),
