@@ -5,6 +5,7 @@ use std::fmt::{self, Write as _};
 use serde::{Deserialize, Serialize};
 
 use super::inference::{Estimate, TableInference};
+use crate::data::CsvDialect;
 use crate::instrument::Unit;
 use crate::survey::esc;
 
@@ -100,6 +101,21 @@ pub const INFERENCE_FIELDS: [&str; 11] = [
     "letters",
 ];
 
+/// Columns of [`ROW_FIELDS`] and [`INFERENCE_FIELDS`] that hold numbers with decimals.
+const NUMERIC_FIELDS: [&str; 11] = [
+    "count",
+    "base",
+    "percentage",
+    "estimate",
+    "se",
+    "lower",
+    "upper",
+    "deff",
+    "n_eff",
+    "df",
+    "units",
+];
+
 fn num(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
@@ -169,24 +185,28 @@ impl Table {
 
     /// The table as CSV (comma-separated, header row, full precision); with inference, the
     /// [`INFERENCE_FIELDS`] follow the [`ROW_FIELDS`].
-    #[allow(clippy::expect_used)] // writes to memory, from `String` fields: cannot fail
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        self.to_csv_with(&CsvDialect::default())
+    }
+
+    /// The table as CSV in `dialect` (e.g. [`CsvDialect::dutch_excel`]: `;`, decimal comma,
+    /// byte-order mark); the numeric columns take the dialect's decimal separator.
+    pub fn to_csv_with(&self, dialect: &CsvDialect) -> String {
         let with = self.inference.is_some();
-        let header = ROW_FIELDS
+        let header: Vec<&str> = ROW_FIELDS
             .iter()
-            .chain(INFERENCE_FIELDS.iter().filter(|_| with));
-        w.write_record(header).expect("writing to memory");
-        for r in &self.rows {
-            let extra = if with {
-                r.inference_cells().to_vec()
-            } else {
-                Vec::new()
-            };
-            w.write_record(r.cells().iter().chain(&extra))
-                .expect("writing to memory");
-        }
-        String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
+            .chain(INFERENCE_FIELDS.iter().filter(|_| with))
+            .copied()
+            .collect();
+        let numeric: Vec<bool> = header.iter().map(|h| NUMERIC_FIELDS.contains(h)).collect();
+        let rows = self.rows.iter().map(|r| {
+            let mut cells = r.cells().to_vec();
+            if with {
+                cells.extend(r.inference_cells());
+            }
+            cells
+        });
+        dialect.write(&header, rows, &numeric)
     }
 
     /// An HTML table of the first `max_rows` rows, for notebooks and reports; with inference

@@ -3,6 +3,7 @@
 
 #![warn(clippy::indexing_slicing)]
 
+mod dialect;
 mod frame;
 mod problem;
 mod raw;
@@ -10,6 +11,7 @@ mod responses;
 mod validate;
 mod wide;
 
+pub use dialect::{CsvDialect, Decimal};
 pub use frame::{Frame, FrameMunicipality, FrameStratum, Strata, FRAME_ATTRIBUTES};
 pub use problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
 pub(crate) use raw::{decode_utf8, read_bytes};

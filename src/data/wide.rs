@@ -4,6 +4,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use super::CsvDialect;
 use crate::error::{Error, Result};
 
 /// One column of a [`DataTable`].
@@ -98,15 +99,19 @@ impl DataTable {
     }
 
     /// The table as CSV (comma-separated, header row, full precision).
-    #[allow(clippy::expect_used)] // writes to memory, from `String` cells: cannot fail
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(self.columns.keys())
-            .expect("writing to memory");
-        for r in 0..self.rows {
-            w.write_record(self.columns.values().map(|c| c.cell(r)))
-                .expect("writing to memory");
-        }
-        String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
+        self.to_csv_with(&CsvDialect::default())
+    }
+
+    /// The table as CSV in `dialect`; number columns take its decimal separator.
+    pub fn to_csv_with(&self, dialect: &CsvDialect) -> String {
+        let header: Vec<&str> = self.columns.keys().map(String::as_str).collect();
+        let numeric: Vec<bool> = self
+            .columns
+            .values()
+            .map(|c| matches!(c, Column::Number(_)))
+            .collect();
+        let rows = (0..self.rows).map(|r| self.columns.values().map(move |c| c.cell(r)));
+        dialect.write(&header, rows, &numeric)
     }
 }

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyList, PyType};
 
 use crate::analysis::{GroupTest, Row, Table, INFERENCE_FIELDS, ROW_FIELDS};
-use crate::data::{Column, DataTable};
+use crate::data::{Column, CsvDialect, DataTable, Decimal};
 use crate::Error;
 
 /// Rows shown by `_repr_html_` before it says how many more there are.
@@ -214,9 +214,14 @@ impl PyTable {
             .transpose()
     }
 
-    /// The table as CSV text (comma-separated, header row, full precision).
-    fn to_csv(&self) -> String {
-        self.inner.to_csv()
+    /// The table as CSV text (header row, full precision). ``sep`` separates fields,
+    /// ``decimal`` is the decimal separator of numbers and ``bom`` starts the text with a UTF-8
+    /// byte-order mark: ``to_csv(sep=";", decimal=",", bom=True)`` is what Dutch Excel opens as
+    /// numbers.
+    #[pyo3(signature = (*, sep=",", decimal=".", bom=false))]
+    fn to_csv(&self, sep: &str, decimal: &str, bom: bool) -> PyResult<String> {
+        let dialect = CsvDialect::new(sep, decimal.parse::<Decimal>()?, bom)?;
+        Ok(self.inner.to_csv_with(&dialect))
     }
 
     /// The table as pretty-printed JSON (id, title, measure, rows); :meth:`from_json` reads it.
@@ -337,9 +342,14 @@ impl PyDataTable {
         }
     }
 
-    /// The table as CSV text (comma-separated, header row, full precision).
-    fn to_csv(&self) -> String {
-        self.inner.to_csv()
+    /// The table as CSV text (header row, full precision). ``sep`` separates fields,
+    /// ``decimal`` is the decimal separator of numbers and ``bom`` starts the text with a UTF-8
+    /// byte-order mark: ``to_csv(sep=";", decimal=",", bom=True)`` is what Dutch Excel opens as
+    /// numbers.
+    #[pyo3(signature = (*, sep=",", decimal=".", bom=false))]
+    fn to_csv(&self, sep: &str, decimal: &str, bom: bool) -> PyResult<String> {
+        let dialect = CsvDialect::new(sep, decimal.parse::<Decimal>()?, bom)?;
+        Ok(self.inner.to_csv_with(&dialect))
     }
 
     /// A pandas DataFrame with the columns in order. Needs pandas.

@@ -299,3 +299,4 @@ def test_rows_name_the_interval_method_they_used(survey: dd.Survey) -> None:
     m = survey.mean_scores("strategy_use", ci="logit")
     assert {r["method"] for r in m.rows} == {"wald"}
     assert "method" in t.to_pandas().columns and ",method," in t.to_csv().splitlines()[0]
+

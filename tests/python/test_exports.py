@@ -1,0 +1,28 @@
+"""Exports as users open them: CSV for Dutch Excel (`;`, decimal comma, byte-order mark)."""
+
+from __future__ import annotations
+
+import pytest
+
+import doe_democratie as dd
+
+
+@pytest.fixture(scope="module")
+def survey() -> dd.Survey:
+    return dd.datasets.doe_democratie_2013()
+
+
+def test_csv_for_dutch_excel(survey: dd.Survey) -> None:
+    t = survey.net_shares("strategy_use", "top2", items=["seed_money"], ci="logit")
+    text = t.to_csv(sep=";", decimal=",", bom=True)
+    assert text.startswith("\ufeffquestion;item;group;category")
+    header, row = text.lstrip("\ufeff").splitlines()[:2]
+    cells = dict(zip(header.split(";"), row.split(";")))
+    r = t.rows[0]
+    assert float(cells["estimate"].replace(",", ".")) == r["estimate"]
+    assert "," in cells["percentage"] and "." not in cells["percentage"]
+    assert cells["label_nl"] == r["label_nl"]  # text keeps its points
+    m = survey.municipalities().to_csv(sep=";", decimal=",")
+    assert m.splitlines()[0].startswith("municipality;municipality_name;inhabitants")
+    with pytest.raises(dd.InvalidArgumentError, match="decimal"):
+        t.to_csv(sep=",", decimal=",")
