@@ -1,6 +1,5 @@
 //! `ReportSpec` and `Report`: the report as code ([`crate::report`]).
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
@@ -9,10 +8,6 @@ use pyo3::types::PyType;
 use super::survey::PySurvey;
 use super::table::PyTable;
 use crate::report::{Report, ReportSpec};
-use crate::survey::esc;
-
-/// Rows per table shown by `Report._repr_html_`.
-const HTML_ROWS: usize = 60;
 
 /// A report specification: a list of figures, each a question, a measure (frequencies, a net
 /// such as the top-2 box, or mentions) and options (consolidation rules, breakdown, items).
@@ -163,23 +158,10 @@ impl PyReport {
         )
     }
 
-    /// The report for notebooks: its title and every table (first 60 rows each).
+    /// The report for notebooks: its title, every figure listed, and the first three tables (30
+    /// rows each); ``to_html()`` gives everything.
     fn _repr_html_(&self) -> String {
-        let mut h = format!(
-            "<div class=\"doe-democratie-report\"><p><strong>{}</strong>: {} tables</p>",
-            esc(&self.inner.spec.title),
-            self.inner.tables.len()
-        );
-        for t in &self.inner.tables {
-            let _ = write!(
-                h,
-                "<section id=\"{}\">{}</section>",
-                esc(&t.id),
-                t.to_html(HTML_ROWS)
-            );
-        }
-        h.push_str("</div>");
-        h
+        self.inner.summary_html()
     }
 
     /// Pickles through the serde JSON form (spec and tables).

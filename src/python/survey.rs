@@ -23,8 +23,7 @@ macro_rules! inference_args {
     };
 }
 
-/// Rows shown by `_repr_html_` before it says how many more there are.
-const HTML_ROWS: usize = 30;
+use crate::report::notebook::ROWS as HTML_ROWS;
 
 /// An instrument together with respondent data validated against it.
 ///

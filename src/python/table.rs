@@ -8,10 +8,7 @@ use crate::analysis::{GroupTest, Row, Table, INFERENCE_FIELDS, ROW_FIELDS};
 use crate::data::{Column, CsvDialect, DataTable, Decimal};
 use crate::Error;
 
-/// Rows shown by `_repr_html_` before it says how many more there are.
-const HTML_ROWS: usize = 60;
-/// Row lines shown by `__repr__`.
-const REPR_ROWS: usize = 20;
+use crate::report::notebook::{REPR_ROWS, ROWS as HTML_ROWS};
 
 /// A tidy result table: one row per item × group × category with the weighted count, its base,
 /// the exact percentage and the percentage as the report prints it.

@@ -13,6 +13,17 @@
 
 mod file;
 
+/// How much of an object a notebook shows: one size policy for every `_repr_html_` and
+/// `__repr__` of the Python module.
+pub mod notebook {
+    /// Rows of a table (and of a survey's item summary).
+    pub const ROWS: usize = 30;
+    /// Tables of a report shown whole; every table is listed by id and title.
+    pub const TABLES: usize = 3;
+    /// Row lines of a table's text view.
+    pub const REPR_ROWS: usize = 20;
+}
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -264,6 +275,39 @@ impl Report {
             written.push(name);
         }
         Ok(written)
+    }
+
+    /// A bounded view of the report for notebooks: its title, every figure listed by id and
+    /// title, and the first [`notebook::TABLES`] tables with at most [`notebook::ROWS`] rows each
+    /// (a whole report is well over 100,000 characters).
+    pub fn summary_html(&self) -> String {
+        let mut h = format!(
+            "<div class=\"doe-democratie-report\"><p><strong>{}</strong>: {} tables</p><ol>",
+            esc(&self.spec.title),
+            self.tables.len()
+        );
+        for t in &self.tables {
+            let _ = write!(h, "<li><code>{}</code> {}</li>", esc(&t.id), esc(&t.title));
+        }
+        h.push_str("</ol>");
+        for t in self.tables.iter().take(notebook::TABLES) {
+            let _ = write!(
+                h,
+                "<section id=\"{}\">{}</section>",
+                esc(&t.id),
+                t.to_html(notebook::ROWS)
+            );
+        }
+        if self.tables.len() > notebook::TABLES {
+            let _ = write!(
+                h,
+                "<p>… {} more tables: <code>report.table(id)</code>, <code>report.to_html()</code> \
+                 or <code>report.write_dir(path)</code> show them all.</p>",
+                self.tables.len() - notebook::TABLES
+            );
+        }
+        h.push_str("</div>");
+        h
     }
 
     /// The whole report as one HTML page.

@@ -174,8 +174,8 @@ def test_table_repr_html_csv_json(survey: dd.Survey) -> None:
 
     html = t._repr_html_()
     assert html.startswith('<div class="doe-democratie-table">')
-    assert html.count("<tr>") == 61  # header + the first 60 rows
-    assert "15 more rows" in html
+    assert html.count("<tr>") == 31  # header + the first 30 rows (the notebook row cap)
+    assert "45 more rows" in html
 
     csv = t.to_csv()
     lines = csv.splitlines()
