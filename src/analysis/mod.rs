@@ -15,7 +15,7 @@ pub use measures::{
     frequencies, mean_scores, mentions, net_shares, Attribute, Base, Breakdown, ItemFilter, Options,
 };
 pub use round::{largest_remainder, round_half_up};
-pub use table::{Row, Table, INFERENCE_FIELDS, ROW_FIELDS};
+pub use table::{Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};
 pub use weighting::{
     post_stratify, rake, representativeness, Margin, RakeOptions, Representativeness,
     StratumCoverage, WeightingMethod, Weights, COVERAGE_FIELDS,

@@ -101,8 +101,9 @@ pub const INFERENCE_FIELDS: [&str; 11] = [
     "letters",
 ];
 
-/// Columns of [`ROW_FIELDS`] and [`INFERENCE_FIELDS`] that hold numbers with decimals.
-const NUMERIC_FIELDS: [&str; 11] = [
+/// Columns of [`ROW_FIELDS`] and [`INFERENCE_FIELDS`] that hold numbers with decimals (floats in
+/// DataFrames; the CSV dialect's decimal separator applies to them).
+pub const NUMERIC_FIELDS: [&str; 11] = [
     "count",
     "base",
     "percentage",

@@ -4,7 +4,7 @@ use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyList, PyType};
 
-use crate::analysis::{GroupTest, Row, Table, INFERENCE_FIELDS, ROW_FIELDS};
+use crate::analysis::{GroupTest, Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};
 use crate::data::{Column, CsvDialect, DataTable, Decimal};
 use crate::Error;
 
@@ -132,6 +132,21 @@ fn to_json(table: &Table) -> String {
     serde_json::to_string_pretty(table).expect("tables always serialise") + "\n"
 }
 
+impl PyTable {
+    /// The row fields, with the inference fields when the table has inference.
+    fn fields(&self) -> Vec<&'static str> {
+        ROW_FIELDS
+            .iter()
+            .chain(
+                INFERENCE_FIELDS
+                    .iter()
+                    .filter(|_| self.inner.inference.is_some()),
+            )
+            .copied()
+            .collect()
+    }
+}
+
 #[pymethods]
 impl PyTable {
     /// Reads a table back from :meth:`to_json`.
@@ -235,21 +250,12 @@ impl PyTable {
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pd = import_pandas(py, "Table.to_pandas()")?;
         let data = PyDict::new(py);
-        let fields: Vec<&str> = ROW_FIELDS
-            .iter()
-            .chain(
-                INFERENCE_FIELDS
-                    .iter()
-                    .filter(|_| self.inner.inference.is_some()),
-            )
-            .copied()
-            .collect();
+        let fields = self.fields();
         for &name in &fields {
             let values = column(py, &self.inner.rows, name)?;
             // Without this, a column whose values are all None becomes `object` of None.
             let values = match name {
-                "count" | "base" | "percentage" | "estimate" | "se" | "lower" | "upper"
-                | "deff" | "n_eff" | "df" | "units" => pd
+                n if NUMERIC_FIELDS.contains(&n) => pd
                     .getattr("array")?
                     .call((values,), Some(&[("dtype", "float64")].into_py_dict(py)?))?,
                 "printed" | "rank" => pd
@@ -264,6 +270,34 @@ impl PyTable {
         }
         let kwargs = [("columns", PyList::new(py, fields)?)].into_py_dict(py)?;
         pd.getattr("DataFrame")?.call((data,), Some(&kwargs))
+    }
+
+    /// A polars DataFrame with the columns of :meth:`to_pandas`, typed: Float64 for counts,
+    /// bases, percentages and inference numbers, Int64 for printed and rank, Boolean for in_base,
+    /// tied and small_base, String otherwise (nulls where a value is absent). Needs polars.
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pl = py.import("polars").map_err(|e| {
+            let err = PyImportError::new_err(format!(
+                "Table.to_polars() needs polars, which could not be imported ({e}); install it \
+                 with `pip install polars`"
+            ));
+            err.set_cause(py, Some(e));
+            err
+        })?;
+        let data = PyDict::new(py);
+        let schema = PyDict::new(py);
+        for &name in &self.fields() {
+            data.set_item(name, column(py, &self.inner.rows, name)?)?;
+            let dtype = match name {
+                "printed" | "rank" => "Int64",
+                "in_base" | "tied" | "small_base" => "Boolean",
+                n if NUMERIC_FIELDS.contains(&n) => "Float64",
+                _ => "String",
+            };
+            schema.set_item(name, pl.getattr(dtype)?)?;
+        }
+        let kwargs = [("schema", schema)].into_py_dict(py)?;
+        pl.getattr("DataFrame")?.call((data,), Some(&kwargs))
     }
 
     fn __len__(&self) -> usize {

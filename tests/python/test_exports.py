@@ -26,3 +26,18 @@ def test_csv_for_dutch_excel(survey: dd.Survey) -> None:
     assert m.splitlines()[0].startswith("municipality;municipality_name;inhabitants")
     with pytest.raises(dd.InvalidArgumentError, match="decimal"):
         t.to_csv(sep=",", decimal=",")
+
+
+def test_to_polars_matches_to_pandas(survey: dd.Survey) -> None:
+    pl = pytest.importorskip("polars")
+    t = survey.net_shares("strategy_use", "top2", by="size_class", ci="logit", test="rao_scott")
+    df = t.to_polars()
+    pdf = t.to_pandas()
+    assert df.columns == list(pdf.columns)
+    assert df.schema["count"] == pl.Float64 and df.schema["printed"] == pl.Int64
+    assert df.schema["small_base"] == pl.Boolean and df.schema["letters"] == pl.String
+    assert df["estimate"].to_list() == pdf["estimate"].tolist()
+    assert df.height == len(t)
+    # a table without inference has only the row fields, and all-null columns keep their types
+    plain = survey.frequencies("forms_occurrence").to_polars()
+    assert "estimate" not in plain.columns and plain.schema["rank"] == pl.Int64
