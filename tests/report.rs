@@ -173,8 +173,10 @@ fn report_writes_csv_json_and_html() {
     let written = report.write_dir(&dir).unwrap();
     assert!(written.contains(&"fig_3_3.csv".to_string()));
     let csv = std::fs::read_to_string(dir.join("fig_3_3.csv")).unwrap();
-    assert!(csv.starts_with("question,item,group,category,label_nl,count,base,percentage,printed"));
-    assert!(csv.contains("strategy_use,seed_money,all,sometimes,\"Soms, op beperkte schaal\""));
+    assert!(csv.starts_with(
+        "question,item,group,category,label_nl,item_label,category_label,count,base,percentage,printed"
+    ));
+    assert!(csv.contains("strategy_use,seed_money,all,sometimes,\"Soms, op beperkte schaal\","));
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains("Figuur 3.3"));
     let back: doe_democratie::report::Report =

@@ -127,6 +127,8 @@ class _Row(TypedDict):
     group: str
     category: str
     label_nl: str
+    item_label: str | None
+    category_label: str
     count: float
     base: float
     percentage: float | None
@@ -357,6 +359,7 @@ class Survey:
         items: Sequence[str] | None = None,
         tag: tuple[str, str] | None = None,
         base: _BaseName = "scale",
+        lang: Literal["nl", "en"] = "nl",
         frame: Frame | None = None,
         design: _Design = "srs",
         strata: _FrameAttribute = "size_class",
@@ -379,6 +382,7 @@ class Survey:
         items: Sequence[str] | None = None,
         tag: tuple[str, str] | None = None,
         base: _BaseName = "scale",
+        lang: Literal["nl", "en"] = "nl",
         frame: Frame | None = None,
         design: _Design = "srs",
         strata: _FrameAttribute = "size_class",
@@ -399,6 +403,7 @@ class Survey:
         rules: _Rules | None = None,
         items: Sequence[str] | None = None,
         tag: tuple[str, str] | None = None,
+        lang: Literal["nl", "en"] = "nl",
         frame: Frame | None = None,
         design: _Design = "srs",
         strata: _FrameAttribute = "size_class",
@@ -418,6 +423,7 @@ class Survey:
         by: _By | None = None,
         rules: _Rules | None = None,
         items: Sequence[str] | None = None,
+        lang: Literal["nl", "en"] = "nl",
         frame: Frame | None = None,
         design: _Design = "srs",
         strata: _FrameAttribute = "size_class",

@@ -111,6 +111,46 @@ pub enum Base {
     Substantive,
 }
 
+/// The language of a table's `item_label` and `category_label` columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    /// Dutch, exactly as the report prints it.
+    #[default]
+    Nl,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `nl` or `en`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// The label of the two given in this language.
+    pub fn pick<'a>(self, nl: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Nl => nl,
+            Lang::En => en,
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "nl" => Ok(Lang::Nl),
+            "en" => Ok(Lang::En),
+            other => Err(Error::unknown("language", other, ["nl", "en"])),
+        }
+    }
+}
+
 /// Options shared by the measures. Read from a file, unknown keys are refused: a misspelt
 /// option (`itemz`) must not silently mean "every item".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -131,6 +171,9 @@ pub struct Options {
     /// Design, intervals and tests (none by default).
     #[serde(default)]
     pub inference: Inference,
+    /// Language of the `item_label` and `category_label` columns.
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 /// Group membership of every unit (municipality or respondent), flat so that building and
@@ -404,6 +447,7 @@ struct CodedCell<'a> {
     base: f64,
     estimates: Option<&'a [Option<Estimate>]>,
     letters: Option<&'a [Option<String>]>,
+    lang: Lang,
 }
 
 impl CodedCell<'_> {
@@ -415,6 +459,10 @@ impl CodedCell<'_> {
             group: self.group.to_string(),
             category: String::new(),
             label_nl: String::new(),
+            item_label: self
+                .item
+                .map(|i| self.lang.pick(&i.label_nl, &i.label_en).to_string()),
+            category_label: String::new(),
             count: 0.0,
             base: self.base,
             percentage: None,
@@ -488,6 +536,7 @@ fn each_coded_cell<'a>(
                 base: in_base_total(scale, options.base, counts),
                 estimates: inferred.as_ref().map(|i| i.estimates[slot].as_slice()),
                 letters: inferred.as_ref().map(|i| i.letters[slot].as_slice()),
+                lang: options.lang,
             };
             f(scale, &cell);
         }
@@ -540,25 +589,38 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
     let plan = frequency_plan(scale, options.base);
     let mut rows = Vec::new();
     let (q, inference) = each_coded_cell(survey, question, options, &plan, |scale, cell| {
-        let in_base: Vec<(Code, &str, &str)> = scale
+        let lang = options.lang;
+        let in_base: Vec<(Code, &str, &str, &str)> = scale
             .categories()
             .iter()
-            .map(|k| (k.code, k.id.as_str(), k.label_nl.as_str()))
-            .chain(
-                missing_in_base(scale, options.base)
-                    .map(|m| (m.code, m.id.as_str(), m.label_nl.as_str())),
-            )
+            .map(|k| {
+                (
+                    k.code,
+                    k.id.as_str(),
+                    k.label_nl.as_str(),
+                    lang.pick(&k.label_nl, &k.label_en),
+                )
+            })
+            .chain(missing_in_base(scale, options.base).map(|m| {
+                (
+                    m.code,
+                    m.id.as_str(),
+                    m.label_nl.as_str(),
+                    lang.pick(&m.label_nl, &m.label_en),
+                )
+            }))
             .collect();
         let exact: Vec<f64> = in_base
             .iter()
-            .map(|(code, _, _)| pct(cell.counts[*code as usize], cell.base).unwrap_or(0.0))
+            .map(|(code, ..)| pct(cell.counts[*code as usize], cell.base).unwrap_or(0.0))
             .collect();
         let printed = (cell.base > 0.0).then(|| largest_remainder(&exact, 100));
-        for (k, (code, id, label)) in in_base.iter().enumerate() {
+        for (k, (code, id, label, shown)) in in_base.iter().enumerate() {
             let count = cell.counts[*code as usize];
             rows.push(Row {
                 category: id.to_string(),
                 label_nl: label.to_string(),
+                category_label: shown.to_string(),
                 count,
                 percentage: pct(count, cell.base),
                 printed: printed.as_ref().map(|v| v[k]),
@@ -570,11 +632,12 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
         let outside = scale
             .missing()
             .iter()
-            .filter(|m| !in_base.iter().any(|(code, _, _)| *code == m.code));
+            .filter(|m| !in_base.iter().any(|(code, ..)| *code == m.code));
         for (k, m) in outside.enumerate() {
             rows.push(Row {
                 category: m.id.clone(),
                 label_nl: m.label_nl.clone(),
+                category_label: lang.pick(&m.label_nl, &m.label_en).to_string(),
                 count: cell.counts[m.code as usize],
                 in_base: false,
                 inference: cell.estimate(in_base.len() + k),
@@ -678,6 +741,7 @@ pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options)
         rows.push(Row {
             category: net.id.clone(),
             label_nl: net.label_nl.clone(),
+            category_label: options.lang.pick(&net.label_nl, &net.label_en).to_string(),
             count,
             percentage,
             printed: percentage.map(round_half_up),
@@ -724,6 +788,7 @@ pub fn mean_scores(survey: &Survey, question: &str, options: &Options) -> Result
         rows.push(Row {
             category: "mean".into(),
             label_nl: "Gemiddelde score".into(),
+            category_label: options.lang.pick("Gemiddelde score", "Mean score").into(),
             count,
             base: count,
             inference: cell.estimate(0),
@@ -800,6 +865,13 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
                 group: group.clone(),
                 category: "mentioned".into(),
                 label_nl: item.label_nl.clone(),
+                item_label: Some(
+                    options
+                        .lang
+                        .pick(&item.label_nl, &item.label_en)
+                        .to_string(),
+                ),
+                category_label: options.lang.pick("genoemd", "mentioned").into(),
                 count,
                 base,
                 percentage,

@@ -12,7 +12,8 @@ pub use inference::{
     CiMethod, DesignKind, Estimate, GroupTest, Inference, TableInference, TestMethod,
 };
 pub use measures::{
-    frequencies, mean_scores, mentions, net_shares, Attribute, Base, Breakdown, ItemFilter, Options,
+    frequencies, mean_scores, mentions, net_shares, Attribute, Base, Breakdown, ItemFilter, Lang,
+    Options,
 };
 pub use round::{largest_remainder, round_half_up};
 pub use table::{Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};

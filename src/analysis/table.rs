@@ -20,8 +20,17 @@ pub struct Row {
     pub group: String,
     /// Category id, net id (`top2`), or `mentioned` for multi-select options.
     pub category: String,
-    /// Dutch label of the category or net.
+    /// The row's Dutch label as the report prints it: the category's or net's, but for mentions
+    /// the option's. [`Row::item_label`] and [`Row::category_label`] say each in one meaning.
     pub label_nl: String,
+    /// The item's label (grid item or multi-select option) in the table's language; `None` for
+    /// single-choice questions.
+    #[serde(default)]
+    pub item_label: Option<String>,
+    /// The category's (or net's; `genoemd`/`mentioned` for mentions) label in the table's
+    /// language.
+    #[serde(default)]
+    pub category_label: String,
     /// Weighted count: whole numbers, or fractions under the `split` consolidation.
     pub count: f64,
     /// The base the percentage is taken of (municipalities or respondents).
@@ -69,12 +78,14 @@ pub struct Table {
 
 /// The fields of a [`Row`], in declaration order: the header of [`Table::to_csv`] and the columns
 /// of the Python `Table.to_pandas()`.
-pub const ROW_FIELDS: [&str; 13] = [
+pub const ROW_FIELDS: [&str; 15] = [
     "question",
     "item",
     "group",
     "category",
     "label_nl",
+    "item_label",
+    "category_label",
     "count",
     "base",
     "percentage",
@@ -126,13 +137,15 @@ fn num(x: f64) -> String {
 }
 
 impl Row {
-    fn cells(&self) -> [String; 13] {
+    fn cells(&self) -> [String; 15] {
         [
             self.question.clone(),
             self.item.clone().unwrap_or_default(),
             self.group.clone(),
             self.category.clone(),
             self.label_nl.clone(),
+            self.item_label.clone().unwrap_or_default(),
+            self.category_label.clone(),
             num(self.count),
             num(self.base),
             self.percentage.map(|p| format!("{p}")).unwrap_or_default(),

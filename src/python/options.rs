@@ -21,7 +21,8 @@ use pyo3::types::{PyDict, PyString};
 use super::frame::{PyFrame, PyWeights};
 use crate::analysis::inference::Adjust;
 use crate::analysis::{
-    Attribute, Base, Breakdown, CiMethod, DesignKind, Inference, ItemFilter, Options, TestMethod,
+    Attribute, Base, Breakdown, CiMethod, DesignKind, Inference, ItemFilter, Lang, Options,
+    TestMethod,
 };
 use crate::{Error, Instrument, Policy, Rules};
 
@@ -274,6 +275,7 @@ pub(crate) fn inference(a: &InferenceArgs<'_, '_>) -> PyResult<Inference> {
 }
 
 /// The keyword arguments of a measure as [`Options`].
+#[allow(clippy::too_many_arguments)] // the measure's keyword options, one for one
 pub(crate) fn measure_options(
     instrument: &Instrument,
     by: Option<&Bound<'_, PyAny>>,
@@ -281,9 +283,11 @@ pub(crate) fn measure_options(
     items: Option<&Bound<'_, PyAny>>,
     tag: Option<&Bound<'_, PyAny>>,
     base_: &str,
+    lang: &str,
     inference_: &InferenceArgs<'_, '_>,
 ) -> PyResult<Options> {
     Ok(Options {
+        lang: lang.parse::<Lang>()?,
         rules: rules(instrument, rules_)?,
         by: breakdown(by)?,
         items: item_filter(items, tag)?,

@@ -297,7 +297,9 @@ impl PySurvey {
     /// ``rules`` — ``{question_id: policy}`` with policy ``'split'``, ``'any_yes'``,
     /// ``'median'``, ``'max'``, ``'mode'`` or ``'prefer_role'``; ``items`` — item ids;
     /// ``tag`` — ``(grouping, level)``, e.g. ``('rung', 'facilitating')``; ``base`` —
-    /// ``'scale'`` (the scale decides whether 'weet niet' counts) or ``'substantive'``.
+    /// ``'scale'`` (the scale decides whether 'weet niet' counts) or ``'substantive'``;
+    /// ``lang`` — ``'nl'`` or ``'en'``, the language of the ``item_label`` and ``category_label``
+    /// columns (``label_nl`` stays the report's Dutch label).
     ///
     /// Inference (keyword-only, see ``docs/inference.md``): ``frame`` — a :class:`Frame`
     /// (municipalities are a sample from it: weights and finite-population correction);
@@ -311,7 +313,7 @@ impl PySurvey {
     /// ``frame``, ``weights``, ``ci``, ``test`` or a ``design`` other than ``'srs'`` adds the
     /// columns estimate, se, lower, upper, method, deff, n_eff, df, units, small_base and
     /// letters to the table, and :attr:`Table.inference`.
-    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, base="scale", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, base="scale", lang="nl", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn frequencies(
         &self,
@@ -322,6 +324,7 @@ impl PySurvey {
         items: Option<&Bound<'_, PyAny>>,
         tag: Option<&Bound<'_, PyAny>>,
         base: &str,
+        lang: &str,
         frame: Option<&Bound<'_, PyAny>>,
         design: &str,
         strata: &str,
@@ -337,8 +340,16 @@ impl PySurvey {
         let inf = inference_args!(
             frame, design, strata, weights, fpc, ci, level, test, adjust, n_perm, seed
         );
-        let opts =
-            options::measure_options(self.inner.instrument(), by, rules, items, tag, base, &inf)?;
+        let opts = options::measure_options(
+            self.inner.instrument(),
+            by,
+            rules,
+            items,
+            tag,
+            base,
+            lang,
+            &inf,
+        )?;
         Ok(py
             .detach(|| self.inner.frequencies(question, &opts))?
             .into())
@@ -347,7 +358,7 @@ impl PySurvey {
     /// Net shares (``net='top2'``: "vaak of regelmatig") of every item of a coded question, on
     /// the same base as :meth:`frequencies`, printed half up. Options as for
     /// :meth:`frequencies`; a test runs on groups × (in the net, not in it).
-    #[pyo3(signature = (question, net="top2", *, by=None, rules=None, items=None, tag=None, base="scale", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
+    #[pyo3(signature = (question, net="top2", *, by=None, rules=None, items=None, tag=None, base="scale", lang="nl", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn net_shares(
         &self,
@@ -359,6 +370,7 @@ impl PySurvey {
         items: Option<&Bound<'_, PyAny>>,
         tag: Option<&Bound<'_, PyAny>>,
         base: &str,
+        lang: &str,
         frame: Option<&Bound<'_, PyAny>>,
         design: &str,
         strata: &str,
@@ -374,8 +386,16 @@ impl PySurvey {
         let inf = inference_args!(
             frame, design, strata, weights, fpc, ci, level, test, adjust, n_perm, seed
         );
-        let opts =
-            options::measure_options(self.inner.instrument(), by, rules, items, tag, base, &inf)?;
+        let opts = options::measure_options(
+            self.inner.instrument(),
+            by,
+            rules,
+            items,
+            tag,
+            base,
+            lang,
+            &inf,
+        )?;
         Ok(py
             .detach(|| self.inner.net_shares(question, net, &opts))?
             .into())
@@ -385,7 +405,7 @@ impl PySurvey {
     /// substantive answers ('weet niet' left out), with its standard error; a row's
     /// ``estimate`` is the mean. Options as for :meth:`frequencies` (intervals are Wald; the one
     /// test is ``'trend'``).
-    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None, tag=None, lang="nl", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn mean_scores(
         &self,
@@ -395,6 +415,7 @@ impl PySurvey {
         rules: Option<&Bound<'_, PyAny>>,
         items: Option<&Bound<'_, PyAny>>,
         tag: Option<&Bound<'_, PyAny>>,
+        lang: &str,
         frame: Option<&Bound<'_, PyAny>>,
         design: &str,
         strata: &str,
@@ -417,6 +438,7 @@ impl PySurvey {
             items,
             tag,
             "scale",
+            lang,
             &inf,
         )?;
         Ok(py
@@ -426,7 +448,7 @@ impl PySurvey {
 
     /// Mention ranking of a multi-select question: per option the units that picked it, their
     /// share of all units in the group, rank and ties. Options as for :meth:`frequencies`.
-    #[pyo3(signature = (question, *, by=None, rules=None, items=None, frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
+    #[pyo3(signature = (question, *, by=None, rules=None, items=None, lang="nl", frame=None, design="srs", strata="size_class", weights=None, fpc=true, ci=None, level=0.95, test=None, adjust="none", n_perm=9999, seed=20130101))]
     #[allow(clippy::too_many_arguments)]
     fn mentions(
         &self,
@@ -435,6 +457,7 @@ impl PySurvey {
         by: Option<&Bound<'_, PyAny>>,
         rules: Option<&Bound<'_, PyAny>>,
         items: Option<&Bound<'_, PyAny>>,
+        lang: &str,
         frame: Option<&Bound<'_, PyAny>>,
         design: &str,
         strata: &str,
@@ -457,6 +480,7 @@ impl PySurvey {
             items,
             None,
             "scale",
+            lang,
             &inf,
         )?;
         Ok(py.detach(|| self.inner.mentions(question, &opts))?.into())

@@ -37,6 +37,8 @@ pub(crate) fn row_dict<'py>(py: Python<'py>, r: &Row) -> PyResult<Bound<'py, PyD
     d.set_item("group", &r.group)?;
     d.set_item("category", &r.category)?;
     d.set_item("label_nl", &r.label_nl)?;
+    d.set_item("item_label", &r.item_label)?;
+    d.set_item("category_label", &r.category_label)?;
     d.set_item("count", r.count)?;
     d.set_item("base", r.base)?;
     d.set_item("percentage", r.percentage)?;
@@ -88,6 +90,8 @@ fn column<'py>(py: Python<'py>, rows: &[Row], name: &str) -> PyResult<Bound<'py,
         "group" => list!(|r| r.group.as_str()),
         "category" => list!(|r| r.category.as_str()),
         "label_nl" => list!(|r| r.label_nl.as_str()),
+        "item_label" => list!(|r| r.item_label.as_deref()),
+        "category_label" => list!(|r| r.category_label.as_str()),
         "count" => list!(|r| r.count),
         "base" => list!(|r| r.base),
         "percentage" => list!(|r| r.percentage),

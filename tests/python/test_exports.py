@@ -41,3 +41,24 @@ def test_to_polars_matches_to_pandas(survey: dd.Survey) -> None:
     # a table without inference has only the row fields, and all-null columns keep their types
     plain = survey.frequencies("forms_occurrence").to_polars()
     assert "estimate" not in plain.columns and plain.schema["rank"] == pl.Int64
+
+
+def test_item_and_category_labels_mean_one_thing(survey: dd.Survey) -> None:
+    # label_nl is the category's label for frequencies but the option's for mentions;
+    # item_label and category_label each say one thing, in the chosen language.
+    f = survey.frequencies("strategy_use", items=["seed_money"])
+    r = f.find("seed_money", "all", "often")
+    assert r is not None
+    assert r["category_label"] == r["label_nl"] == "Vaak, dit is een gangbare praktijk"
+    assert r["item_label"] and r["item_label"] != r["category_label"]
+    m = survey.mentions("support_provider")
+    first = m.rows[0]
+    assert first["item_label"] == first["label_nl"] and first["category_label"] == "genoemd"
+    en = survey.frequencies("strategy_use", items=["seed_money"], lang="en")
+    e = en.find("seed_money", "all", "often")
+    assert e is not None and e["category_label"] == "Often, this is common practice"
+    assert e["label_nl"] == r["label_nl"]  # the report's Dutch label stays beside it
+    single = survey.frequencies("citizen_support_need_insight").rows[0]
+    assert single["item_label"] is None
+    with pytest.raises(dd.UnknownIdError):
+        survey.frequencies("strategy_use", lang="fr")  # type: ignore[arg-type]

@@ -22,6 +22,8 @@ ROW_FIELDS = [
     "group",
     "category",
     "label_nl",
+    "item_label",
+    "category_label",
     "count",
     "base",
     "percentage",
@@ -142,7 +144,7 @@ def test_table_to_pandas(survey: dd.Survey) -> None:
     df = t.to_pandas()
     assert isinstance(df, pd.DataFrame)
     assert list(df.columns) == ROW_FIELDS
-    assert df.shape == (len(t), 13)
+    assert df.shape == (len(t), 15)
     assert str(df["printed"].dtype) == "Int64"
     assert str(df["tied"].dtype) == "boolean"
     assert df["count"].dtype == "float64"
