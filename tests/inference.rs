@@ -138,6 +138,21 @@ fn close(what: &str, ours: Option<f64>, theirs: Option<f64>, tol: f64, failures:
     }
 }
 
+/// Fails with the first disagreements, if any.
+fn assert_agree(failures: &[String], compared: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} comparisons differ from R, e.g.:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(25)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 fn compare(row: &Row, r: &Ref, ci: CiMethod, failures: &mut Vec<String>) {
     let what = format!(
         "{} {} {}.{} {} {}",
@@ -219,17 +234,7 @@ fn estimates_ses_and_intervals_match_r_survey() {
             compared += 1;
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {compared} values differ from R, e.g.:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .take(25)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_agree(&failures, compared);
     assert!(compared > 10_000, "only {compared} comparisons");
     println!("values compared with R: {compared} rows × estimate, SE, df and bounds");
 }
@@ -329,17 +334,7 @@ fn rao_scott_and_trend_match_r_survey() {
             compared += 1;
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} differ from R:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .take(25)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_agree(&failures, compared);
     assert!(compared >= 156 * 2, "only {compared} tests compared");
     println!("tests compared with R: {compared}");
 }

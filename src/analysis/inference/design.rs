@@ -234,15 +234,7 @@ impl Design {
             return Some((p, self.variance(&u), df));
         }
         let w = &self.weights;
-        let (mut num, mut den) = (0.0, 0.0);
-        for ((&i, y), b) in index.iter().zip(y).zip(b) {
-            num += w[i as usize] * y;
-            den += w[i as usize] * b;
-        }
-        if den.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-            return None;
-        }
-        let p = num / den;
+        let (p, den) = self.sparse_ratio(index, y, b)?;
         let k = self.fpc.len();
         let (mut sum, mut sq, mut seen) = (vec![0.0; k], vec![0.0; k], vec![false; k]);
         let mut units = 0usize;
@@ -258,6 +250,29 @@ impl Design {
         }
         let df = units as f64 - seen.iter().filter(|&&s| s).count() as f64;
         Some((p, self.stratified_sum(&sum, &sq), df))
+    }
+
+    /// `p = Σ w y / Σ w b` over municipalities `index`, and the denominator; `None` without a
+    /// base (also for a NaN denominator).
+    fn sparse_ratio(&self, index: &[u32], y: &[f64], b: &[f64]) -> Option<(f64, f64)> {
+        let (mut num, mut den) = (0.0, 0.0);
+        for ((&i, y), b) in index.iter().zip(y).zip(b) {
+            let w = self.weights[i as usize];
+            num += w * y;
+            den += w * b;
+        }
+        (den.partial_cmp(&0.0) == Some(std::cmp::Ordering::Greater)).then(|| (num / den, den))
+    }
+
+    /// R's `onestrat` factor of variance stratum `h`: `(1 − n_h/N_h) · n_h/(n_h − 1)` (without
+    /// the second factor for a single municipality).
+    fn scale(&self, h: usize) -> f64 {
+        let nh = self.n_h[h] as f64;
+        if self.n_h[h] > 1 {
+            self.fpc[h] * nh / (nh - 1.0)
+        } else {
+            self.fpc[h]
+        }
     }
 
     /// Calibrates to post-strata `of` (one index per municipality), keeping the per-stratum
@@ -287,15 +302,7 @@ impl Design {
         b: &[f64],
     ) -> Option<(f64, f64, f64)> {
         let w = &self.weights;
-        let (mut num, mut den) = (0.0, 0.0);
-        for ((&i, y), b) in index.iter().zip(y).zip(b) {
-            num += w[i as usize] * y;
-            den += w[i as usize] * b;
-        }
-        if den.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-            return None;
-        }
-        let p = num / den;
+        let (p, den) = self.sparse_ratio(index, y, b)?;
         let k = self.post_stratum_totals.len();
         let (mut su, mut swx) = (vec![0.0; k], vec![0.0; k]);
         let (mut sx, mut sx2, mut units) = (0.0, 0.0, 0usize);
@@ -315,13 +322,8 @@ impl Design {
             sr2 += mean * mean * t[2] - 2.0 * mean * swx[g];
         }
         let n = self.n_units() as f64;
-        let scale = if n > 1.0 {
-            self.fpc[0] * n / (n - 1.0)
-        } else {
-            self.fpc[0]
-        };
         let df = units as f64 - f64::from(u8::from(units > 0));
-        Some((p, (scale * (sr2 - sr * sr / n)).max(0.0), df))
+        Some((p, (self.scale(0) * (sr2 - sr * sr / n)).max(0.0), df))
     }
 
     /// The values of municipalities `index` spread over all municipalities (0 elsewhere).
@@ -335,16 +337,10 @@ impl Design {
 
     /// `Σ_h scale_h (Σx² − (Σx)²/n_h)` from per-stratum sums.
     fn stratified_sum(&self, sum: &[f64], sq: &[f64]) -> f64 {
-        let n_h = &self.n_h;
         (0..self.fpc.len())
             .map(|h| {
-                let nh = n_h[h] as f64;
-                let scale = if n_h[h] > 1 {
-                    self.fpc[h] * nh / (nh - 1.0)
-                } else {
-                    self.fpc[h]
-                };
-                scale * (sq[h] - sum[h] * sum[h] / nh.max(1.0))
+                let nh = self.n_h[h] as f64;
+                self.scale(h) * (sq[h] - sum[h] * sum[h] / nh.max(1.0))
             })
             .sum::<f64>()
             .max(0.0)
@@ -398,29 +394,21 @@ impl Design {
     /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_{i∈h} (x_i − x̄_h)(x_i − x̄_h)'`.
     fn stratified_crossprod(&self, xs: &[Vec<f64>]) -> Vec<Vec<f64>> {
         let k = xs.len();
-        let n_strata = self.fpc.len();
-        let mut n_h = vec![0usize; n_strata];
-        let mut mean = vec![vec![0.0; k]; n_strata];
+        let mut mean = vec![vec![0.0; k]; self.fpc.len()];
         for (i, &h) in self.strata.iter().enumerate() {
-            n_h[h as usize] += 1;
             for (a, x) in xs.iter().enumerate() {
                 mean[h as usize][a] += x[i];
             }
         }
         for (h, m) in mean.iter_mut().enumerate() {
             for v in m.iter_mut() {
-                *v /= n_h[h].max(1) as f64;
+                *v /= self.n_h[h].max(1) as f64;
             }
         }
         let mut cov = vec![vec![0.0; k]; k];
         for (i, &h) in self.strata.iter().enumerate() {
             let h = h as usize;
-            let nh = n_h[h] as f64;
-            let scale = if n_h[h] > 1 {
-                self.fpc[h] * nh / (nh - 1.0)
-            } else {
-                self.fpc[h]
-            };
+            let scale = self.scale(h);
             for a in 0..k {
                 let da = xs[a][i] - mean[h][a];
                 for b in a..k {

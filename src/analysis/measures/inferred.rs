@@ -190,15 +190,6 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Rows of a domain as R's `nrow()` counts them: the domain's elementary units, or, for a
-    /// calibrated design (whose domains keep every row), all of them.
-    fn rows(&self, b: &[f64]) -> f64 {
-        if self.design.calibrated() {
-            return self.total_rows;
-        }
-        self.units(b)
-    }
-
     /// Elementary units in a domain: municipalities with a base, or respondents in the base.
     fn units(&self, b: &[f64]) -> f64 {
         match self.unit {
@@ -223,12 +214,19 @@ impl<'a> Run<'a> {
             for spec in specs {
                 let y = Self::column(d, width, &spec.num);
                 let b = self.base(d, width, slot, &spec.base);
+                let units = self.units(&b);
                 let totals = DomainTotals {
                     index: &self.slots[slot].members,
                     y: &y,
                     b: &b,
-                    units: self.units(&b),
-                    rows: self.rows(&b),
+                    units,
+                    // R's `nrow()` of the domain: its elementary units, or, for a calibrated
+                    // design (whose domains keep every row), all of them.
+                    rows: if self.design.calibrated() {
+                        self.total_rows
+                    } else {
+                        units
+                    },
                     clustered: self.unit == Unit::Respondent,
                 };
                 let i = self.inference;
