@@ -190,6 +190,8 @@ fn build_question(
                 id: format!("i{j}_{isfx}"),
                 label_nl: tagged(inl, "item"),
                 label_en: tagged(ien, "item"),
+                short_label_nl: None,
+                short_label_en: None,
                 tags,
             }
         })

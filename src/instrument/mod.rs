@@ -40,6 +40,28 @@ pub const ATTRIBUTE_COLUMNS: [&str; 7] = [
 
 /// Ids are the keys of data columns (`<question>.<item>`), so they are restricted to lower-case
 /// ASCII letters, digits and underscores.
+/// Longest short label accepted, in characters: a short label has to fit beside a chart's bar.
+pub const MAX_SHORT_LABEL_LEN: usize = 60;
+
+/// A short label, when given, is neither blank nor longer than [`MAX_SHORT_LABEL_LEN`].
+fn check_short_label(at: &str, field: &str, label: Option<&str>) -> Result<()> {
+    let Some(label) = label else { return Ok(()) };
+    if label.trim().is_empty() {
+        return Err(Error::instrument(
+            at,
+            format!("empty {field}; leave it out to use the full label"),
+        ));
+    }
+    let n = label.chars().count();
+    if n > MAX_SHORT_LABEL_LEN {
+        return Err(Error::instrument(
+            at,
+            format!("{field} has {n} characters; a short label has at most {MAX_SHORT_LABEL_LEN}"),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn check_id(at: &str, id: &str) -> Result<()> {
     if id.is_empty() {
         return Err(Error::instrument(at, "empty id"));
@@ -348,6 +370,8 @@ impl Instrument {
                 if item.label_en.trim().is_empty() {
                     return Err(Error::instrument(&at, "empty English label (label_en)"));
                 }
+                check_short_label(&at, "short_label_nl", item.short_label_nl.as_deref())?;
+                check_short_label(&at, "short_label_en", item.short_label_en.as_deref())?;
                 for (key, value) in &item.tags {
                     let Some(g) = grouping_map.get(key) else {
                         return Err(Error::instrument(

@@ -33,6 +33,13 @@ pub struct Item {
     pub label_nl: String,
     /// English label.
     pub label_en: String,
+    /// A short Dutch label for charts and narrow tables (e.g. `Seed-money` for the report's
+    /// two-line label); `None`: the full label is used, wrapped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_label_nl: Option<String>,
+    /// A short English label; `None`: the full English label is used, wrapped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_label_en: Option<String>,
     /// Grouping tags: grouping id → level id, e.g. `rung` → `facilitating`. Each grouping must be
     /// declared in the instrument's `groupings`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
