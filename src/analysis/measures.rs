@@ -15,7 +15,7 @@ use inferred::{Run, Spec, SpecBase, TestTable};
 
 use super::inference::{adjust_tests, Estimate, GroupTest, Inference, Quantity, TableInference};
 use super::round::{largest_remainder, round_half_up};
-use super::table::{Row, Table};
+use super::table::{Labels, Row, Table};
 use crate::consolidate::{consolidate_with_groups, to_u32, Groups, Rules, WeightedColumn};
 use crate::error::{Error, Result};
 use crate::instrument::{Code, ColumnKind, Item, MissingCode, Question, QuestionKind, Scale, Unit};
@@ -437,6 +437,79 @@ fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<
     })
 }
 
+impl Prepared<'_> {
+    /// The table's [`Labels`]: group labels from the instrument's attribute levels (a merged group
+    /// joins its levels' labels with ` + `), the selected items' short labels, and the scale's
+    /// missing codes.
+    fn labels(&self, survey: &Survey, options: &Options, scale: Option<&Scale>) -> Labels {
+        let lang = options.lang;
+        let attrs = survey.instrument().attributes();
+        let level_label = |level: &str| -> Option<String> {
+            let attribute = options.by.as_ref()?.attribute;
+            let found = match attribute {
+                Attribute::SizeClass => attrs
+                    .size_classes
+                    .iter()
+                    .find(|c| c.id == level)
+                    .map(|c| lang.pick(&c.label_nl, &c.label_en)),
+                Attribute::Province => attrs
+                    .provinces
+                    .iter()
+                    .find(|l| l.id == level)
+                    .map(|l| lang.pick(&l.label_nl, &l.label_en)),
+                Attribute::Role => attrs
+                    .roles
+                    .iter()
+                    .find(|l| l.id == level)
+                    .map(|l| lang.pick(&l.label_nl, &l.label_en)),
+            };
+            found.map(str::to_string)
+        };
+        let merged = options.by.as_ref().map(|b| &b.groups);
+        let groups = self
+            .grouping
+            .names
+            .iter()
+            .map(|g| {
+                let label = if g == "all" {
+                    lang.pick("Totaal", "Total").to_string()
+                } else {
+                    match merged.and_then(|m| m.get(g)) {
+                        Some(members) if !members.is_empty() => members
+                            .iter()
+                            .map(|m| level_label(m).unwrap_or_else(|| m.clone()))
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                        _ => level_label(g).unwrap_or_else(|| g.clone()),
+                    }
+                };
+                (g.clone(), label)
+            })
+            .collect();
+        let short_items = self
+            .items
+            .iter()
+            .filter_map(|(item, _)| {
+                let item = (*item)?;
+                let short = match lang {
+                    Lang::Nl => item.short_label_nl.as_ref(),
+                    Lang::En => item.short_label_en.as_ref(),
+                }?;
+                Some((item.id.clone(), short.clone()))
+            })
+            .collect();
+        let missing = scale
+            .map(|s| s.missing().iter().map(|m| m.id.clone()).collect())
+            .unwrap_or_default();
+        Labels {
+            lang,
+            groups,
+            short_items,
+            missing,
+        }
+    }
+}
+
 /// One item × group cell of a coded question: weighted counts per code and the base, and, with
 /// inference, the estimate and letters of each of the measure's [`Spec`]s.
 struct CodedCell<'a> {
@@ -495,8 +568,8 @@ struct Plan {
     force: bool,
 }
 
-/// The question a coded measure ran on, and its table's inference.
-type Ran<'a> = (&'a Question, Option<TableInference>);
+/// The question a coded measure ran on, its table's inference and labels.
+type Ran<'a> = (&'a Question, Option<TableInference>, Labels);
 
 /// Consolidates each selected item of a coded question once, tallies it by group and hands every
 /// item × group cell to `f`, in item order then group order. With inference, `plan` says what
@@ -543,7 +616,7 @@ fn each_coded_cell<'a>(
         tests.extend(inferred.and_then(|i| i.test));
     }
     let declared = run.map(|run| declare(&run, tests, &p.grouping.names, options));
-    Ok((p.question, declared))
+    Ok((p.question, declared, p.labels(survey, options, Some(scale))))
 }
 
 fn declare(
@@ -588,69 +661,71 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
     let scale = coded_scale(survey, survey.instrument().question(question)?)?;
     let plan = frequency_plan(scale, options.base);
     let mut rows = Vec::new();
-    let (q, inference) = each_coded_cell(survey, question, options, &plan, |scale, cell| {
-        let lang = options.lang;
-        let in_base: Vec<(Code, &str, &str, &str)> = scale
-            .categories()
-            .iter()
-            .map(|k| {
-                (
-                    k.code,
-                    k.id.as_str(),
-                    k.label_nl.as_str(),
-                    lang.pick(&k.label_nl, &k.label_en),
-                )
-            })
-            .chain(missing_in_base(scale, options.base).map(|m| {
-                (
-                    m.code,
-                    m.id.as_str(),
-                    m.label_nl.as_str(),
-                    lang.pick(&m.label_nl, &m.label_en),
-                )
-            }))
-            .collect();
-        let exact: Vec<f64> = in_base
-            .iter()
-            .map(|(code, ..)| pct(cell.counts[*code as usize], cell.base).unwrap_or(0.0))
-            .collect();
-        let printed = (cell.base > 0.0).then(|| largest_remainder(&exact, 100));
-        for (k, (code, id, label, shown)) in in_base.iter().enumerate() {
-            let count = cell.counts[*code as usize];
-            rows.push(Row {
-                category: id.to_string(),
-                label_nl: label.to_string(),
-                category_label: shown.to_string(),
-                count,
-                percentage: pct(count, cell.base),
-                printed: printed.as_ref().map(|v| v[k]),
-                inference: cell.estimate(k),
-                letters: cell.letters(k),
-                ..cell.row()
-            });
-        }
-        let outside = scale
-            .missing()
-            .iter()
-            .filter(|m| !in_base.iter().any(|(code, ..)| *code == m.code));
-        for (k, m) in outside.enumerate() {
-            rows.push(Row {
-                category: m.id.clone(),
-                label_nl: m.label_nl.clone(),
-                category_label: lang.pick(&m.label_nl, &m.label_en).to_string(),
-                count: cell.counts[m.code as usize],
-                in_base: false,
-                inference: cell.estimate(in_base.len() + k),
-                ..cell.row()
-            });
-        }
-    })?;
+    let (q, inference, labels) =
+        each_coded_cell(survey, question, options, &plan, |scale, cell| {
+            let lang = options.lang;
+            let in_base: Vec<(Code, &str, &str, &str)> = scale
+                .categories()
+                .iter()
+                .map(|k| {
+                    (
+                        k.code,
+                        k.id.as_str(),
+                        k.label_nl.as_str(),
+                        lang.pick(&k.label_nl, &k.label_en),
+                    )
+                })
+                .chain(missing_in_base(scale, options.base).map(|m| {
+                    (
+                        m.code,
+                        m.id.as_str(),
+                        m.label_nl.as_str(),
+                        lang.pick(&m.label_nl, &m.label_en),
+                    )
+                }))
+                .collect();
+            let exact: Vec<f64> = in_base
+                .iter()
+                .map(|(code, ..)| pct(cell.counts[*code as usize], cell.base).unwrap_or(0.0))
+                .collect();
+            let printed = (cell.base > 0.0).then(|| largest_remainder(&exact, 100));
+            for (k, (code, id, label, shown)) in in_base.iter().enumerate() {
+                let count = cell.counts[*code as usize];
+                rows.push(Row {
+                    category: id.to_string(),
+                    label_nl: label.to_string(),
+                    category_label: shown.to_string(),
+                    count,
+                    percentage: pct(count, cell.base),
+                    printed: printed.as_ref().map(|v| v[k]),
+                    inference: cell.estimate(k),
+                    letters: cell.letters(k),
+                    ..cell.row()
+                });
+            }
+            let outside = scale
+                .missing()
+                .iter()
+                .filter(|m| !in_base.iter().any(|(code, ..)| *code == m.code));
+            for (k, m) in outside.enumerate() {
+                rows.push(Row {
+                    category: m.id.clone(),
+                    label_nl: m.label_nl.clone(),
+                    category_label: lang.pick(&m.label_nl, &m.label_en).to_string(),
+                    count: cell.counts[m.code as usize],
+                    in_base: false,
+                    inference: cell.estimate(in_base.len() + k),
+                    ..cell.row()
+                });
+            }
+        })?;
     Ok(Table {
         id: format!("frequencies:{question}"),
         title: q.text_nl.clone(),
         measure: "frequencies".into(),
         rows,
         inference,
+        labels,
     })
 }
 
@@ -731,7 +806,7 @@ pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options)
         force: false,
     };
     let mut rows = Vec::new();
-    let (q, inference) = each_coded_cell(survey, question, options, &plan, |_, cell| {
+    let (q, inference, labels) = each_coded_cell(survey, question, options, &plan, |_, cell| {
         let count: f64 = net
             .codes
             .iter()
@@ -756,6 +831,7 @@ pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options)
         measure: format!("net:{}", net.id),
         rows,
         inference,
+        labels,
     })
 }
 
@@ -783,7 +859,7 @@ pub fn mean_scores(survey: &Survey, question: &str, options: &Options) -> Result
         force: true,
     };
     let mut rows = Vec::new();
-    let (q, inference) = each_coded_cell(survey, question, options, &plan, |_, cell| {
+    let (q, inference, labels) = each_coded_cell(survey, question, options, &plan, |_, cell| {
         let count: f64 = substantive.iter().map(|&c| cell.counts[c as usize]).sum();
         rows.push(Row {
             category: "mean".into(),
@@ -802,6 +878,7 @@ pub fn mean_scores(survey: &Survey, question: &str, options: &Options) -> Result
         measure: "mean".into(),
         rows,
         inference: inference.filter(|_| options.inference.is_active()),
+        labels,
     })
 }
 
@@ -886,12 +963,14 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
         }
     }
     let inference = run.map(|run| declare(&run, tests, &p.grouping.names, options));
+    let labels = p.labels(survey, options, None);
     Ok(Table {
         id: format!("mentions:{question}"),
         title: p.question.text_nl.clone(),
         measure: "mentions".into(),
         rows,
         inference,
+        labels,
     })
 }
 

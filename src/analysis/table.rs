@@ -1,13 +1,14 @@
 //! [`Table`]: the tidy result every measure returns.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::inference::{Estimate, TableInference};
+use super::measures::Lang;
 use crate::data::CsvDialect;
 use crate::instrument::Unit;
-use crate::survey::esc;
 
 /// One row of a tidy result table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +75,27 @@ pub struct Table {
     /// The design, interval method and tests, when the measure was asked for inference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference: Option<TableInference>,
+    /// The table's language, and the labels of its groups and items for charts and reports.
+    #[serde(default)]
+    pub labels: Labels,
+}
+
+/// What a [`Table`] needs to show itself beyond its rows: the language of its labels, the labels
+/// of its groups and the short labels of its items in that language, and which of its
+/// categories are missing codes ('weet niet'), which charts draw apart from the answers.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Labels {
+    /// Language of the labels (and of the rows' `item_label` and `category_label`).
+    pub lang: Lang,
+    /// Group id → label (`all` → `Totaal`/`Total`; a size class → its label).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub groups: IndexMap<String, String>,
+    /// Item id → short label, for the items that have one in the instrument.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub short_items: IndexMap<String, String>,
+    /// Category ids of the rows that are missing codes of the scale ('weet niet', 'n.v.t.').
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// The fields of a [`Row`], in declaration order: the header of [`Table::to_csv`] and the columns
@@ -179,6 +201,27 @@ impl Row {
 }
 
 impl Table {
+    /// The label of a group, or its id when the table has none.
+    pub fn group_label<'a>(&'a self, group: &'a str) -> &'a str {
+        self.labels.groups.get(group).map_or(group, String::as_str)
+    }
+
+    /// The label of an item to show where space is short: its short label when the instrument
+    /// has one, else its full label in the table's language.
+    pub fn item_short_label<'a>(&'a self, row: &'a Row) -> Option<&'a str> {
+        let item = row.item.as_deref()?;
+        self.labels
+            .short_items
+            .get(item)
+            .map(String::as_str)
+            .or(row.item_label.as_deref())
+    }
+
+    /// Whether a row's category is a missing code ('weet niet').
+    pub fn is_missing(&self, row: &Row) -> bool {
+        self.labels.missing.contains(&row.category)
+    }
+
     /// Rows of one item and group.
     pub fn rows_for<'a>(
         &'a self,
@@ -222,118 +265,6 @@ impl Table {
         });
         dialect.write(&header, rows, &numeric)
     }
-
-    /// An HTML table of the first `max_rows` rows, for notebooks and reports; with inference
-    /// also the interval, the small-base flag and the letters, and the design and tests beneath.
-    pub fn to_html(&self, max_rows: usize) -> String {
-        let with = self.inference.is_some();
-        let mut h = format!(
-            "<div class=\"doe-democratie-table\"><p><strong>{}</strong> <code>{}</code></p><table><thead><tr>",
-            esc(&self.title),
-            esc(&self.measure)
-        );
-        let extra: &[&str] = if with {
-            &["estimate", "interval", "n", ""]
-        } else {
-            &[]
-        };
-        for c in [
-            "item", "group", "category", "count", "base", "%", "printed", "unit",
-        ]
-        .iter()
-        .chain(extra)
-        {
-            let _ = write!(h, "<th>{c}</th>");
-        }
-        h.push_str("</tr></thead><tbody>");
-        for r in self.rows.iter().take(max_rows) {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                esc(r.item.as_deref().unwrap_or("")),
-                esc(&r.group),
-                esc(&r.label_nl),
-                esc(&r.category),
-                num(r.count),
-                num(r.base),
-                r.percentage.map(|p| format!("{p:.1}")).unwrap_or_default(),
-                r.printed.map(|p| p.to_string()).unwrap_or_default(),
-                r.unit.as_str()
-            );
-            if with {
-                h.push_str(&inference_cells_html(r));
-            }
-            h.push_str("</tr>");
-        }
-        h.push_str("</tbody></table>");
-        if self.rows.len() > max_rows {
-            let _ = write!(h, "<p>… {} more rows</p>", self.rows.len() - max_rows);
-        }
-        if let Some(i) = &self.inference {
-            h.push_str(&inference_footer_html(i));
-        }
-        h.push_str("</div>");
-        h
-    }
-}
-
-/// Estimate, interval, effective n and letters of one row (a small base marked with †).
-fn inference_cells_html(r: &Row) -> String {
-    let Some(e) = &r.inference else {
-        return "<td></td><td></td><td></td><td></td>".into();
-    };
-    let interval = match (e.lower, e.upper) {
-        (Some(l), Some(u)) => format!("{l:.3}–{u:.3}"),
-        _ => String::new(),
-    };
-    format!(
-        "<td>{:.3}</td><td>{}</td><td>{:.0}{}</td><td>{}</td>",
-        e.estimate,
-        interval,
-        e.n_eff,
-        if e.small_base { " †" } else { "" },
-        esc(r.letters.as_deref().unwrap_or(""))
-    )
-}
-
-/// The design, the tests and the letters' legend.
-fn inference_footer_html(i: &TableInference) -> String {
-    let mut h = format!("<p class=\"design\">Design: {}", esc(&i.design));
-    if let Some(ci) = i.ci {
-        let _ = write!(h, "; {} interval, level {}", ci.as_str(), i.level);
-    }
-    h.push_str(". † small base (fewer than 30 units or effective units).</p>");
-    if !i.letters.is_empty() {
-        let legend: Vec<String> = i
-            .letters
-            .iter()
-            .map(|(g, l)| format!("{} = {}", esc(l), esc(g)))
-            .collect();
-        let _ = write!(
-            h,
-            "<p>Letters: the groups whose share this one exceeds significantly ({}; {}).</p>",
-            legend.join(", "),
-            i.adjust.as_str()
-        );
-    }
-    if !i.tests.is_empty() {
-        h.push_str("<table class=\"tests\"><thead><tr><th>item</th><th>test</th><th>statistic</th><th>df</th><th>p</th><th>p adjusted</th></tr></thead><tbody>");
-        let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
-        for t in &i.tests {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(t.item.as_deref().unwrap_or("")),
-                t.method.as_str(),
-                f(t.statistic),
-                f(t.df),
-                f(t.p_value),
-                f(t.p_adjusted)
-            );
-        }
-        h.push_str("</tbody></table>");
-    }
-    h
 }
 
 impl fmt::Display for Table {
