@@ -46,6 +46,7 @@ mod error;
 pub mod instrument;
 #[cfg(feature = "python")]
 mod python;
+pub mod render;
 pub mod report;
 mod survey;
 

@@ -336,41 +336,6 @@ impl Survey {
             .collect()
     }
 
-    /// An HTML overview for notebooks: counts and the first `max_rows` item summaries.
-    pub fn to_html(&self, max_rows: usize) -> String {
-        let summary = self.item_summary();
-        let mut h = String::new();
-        h.push_str("<div class=\"doe-democratie-survey\">");
-        h.push_str(&format!(
-            "<p><strong>Survey</strong> <code>{}</code>: {} respondents in {} municipalities; {} problems reported</p>",
-            esc(self.instrument.id()),
-            self.n_respondents(),
-            self.n_municipalities(),
-            self.report.len()
-        ));
-        h.push_str("<table><thead><tr><th>column</th><th>asked</th><th>answered</th><th>weet niet</th><th>missing</th><th>picked</th></tr></thead><tbody>");
-        for s in summary.iter().take(max_rows) {
-            h.push_str(&format!(
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&s.column),
-                if s.asked { "yes" } else { "no" },
-                s.answered,
-                s.dont_know,
-                s.missing,
-                s.picked.map_or(String::new(), |p| p.to_string())
-            ));
-        }
-        h.push_str("</tbody></table>");
-        if summary.len() > max_rows {
-            h.push_str(&format!(
-                "<p>… {} more columns</p>",
-                summary.len() - max_rows
-            ));
-        }
-        h.push_str("</div>");
-        h
-    }
-
     /// [`analysis::post_stratify`]: municipality weights N_h / n_h over the frame's strata of
     /// `by`.
     pub fn post_stratify(&self, frame: &Frame, by: Attribute) -> Result<Weights> {
@@ -398,14 +363,6 @@ fn read_file(
     let source = path.display().to_string();
     let bytes = data::read_bytes(path, limits)?;
     parse(data::decode_utf8(&bytes, &source)?, &source)
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 impl fmt::Display for Survey {

@@ -118,7 +118,7 @@ fn id_fault(id: &str) -> Option<String> {
 
 /// Checks that every id is a safe file-name stem and that no two ids name the same file, also
 /// on file systems that ignore case (Windows, macOS). `what` is `figures` or `tables`.
-pub(super) fn check_ids<'a>(ids: impl IntoIterator<Item = &'a str>, what: &str) -> Result<()> {
+pub(crate) fn check_ids<'a>(ids: impl IntoIterator<Item = &'a str>, what: &str) -> Result<()> {
     let mut seen: HashMap<String, (usize, &str)> = HashMap::new();
     for (i, id) in ids.into_iter().enumerate() {
         let label = || figure_label(what, i, id);
@@ -142,7 +142,7 @@ pub(super) fn check_ids<'a>(ids: impl IntoIterator<Item = &'a str>, what: &str) 
 
 /// `dir/name`, refusing any `name` that is not one plain file name (defence in depth: ids are
 /// checked before, but the path written must stay inside `dir` whatever the caller built).
-pub(super) fn file_in(dir: &Path, name: &str) -> Result<std::path::PathBuf> {
+pub(crate) fn file_in(dir: &Path, name: &str) -> Result<std::path::PathBuf> {
     let mut components = Path::new(name).components();
     match (components.next(), components.next()) {
         (Some(Component::Normal(n)), None) if n == name && !name.contains(['/', '\\']) => {

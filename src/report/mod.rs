@@ -13,27 +13,18 @@
 
 mod file;
 
-/// How much of an object a notebook shows: one size policy for every `_repr_html_` and
-/// `__repr__` of the Python module.
-pub mod notebook {
-    /// Rows of a table (and of a survey's item summary).
-    pub const ROWS: usize = 30;
-    /// Tables of a report shown whole; every table is listed by id and title.
-    pub const TABLES: usize = 3;
-    /// Row lines of a table's text view.
-    pub const REPR_ROWS: usize = 20;
-}
-
-use std::fmt::Write as _;
-use std::path::Path;
+/// Kept here for code written against it: the notebook size policy lives with the rest of the
+/// rendering.
+pub use crate::render::notebook;
 
 use serde::{Deserialize, Serialize};
 
 pub use file::MAX_FIGURE_ID_LEN;
+pub(crate) use file::{check_ids, file_in};
 
 use crate::analysis::{self, Options, Table};
 use crate::error::{Error, Result};
-use crate::survey::{esc, Survey};
+use crate::survey::Survey;
 
 /// What a figure computes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,108 +214,5 @@ impl Report {
             .iter()
             .find(|t| t.id == id)
             .ok_or_else(|| Error::unknown("figure", id, self.tables.iter().map(|t| t.id.as_str())))
-    }
-
-    /// Writes `<id>.csv` per figure, `report.json` (everything) and `index.html` into `dir`.
-    ///
-    /// The table ids are checked like a specification's figure ids before anything is written,
-    /// and every file is created directly inside `dir`: a table id such as `../x` is
-    /// [`Error::InvalidSpec`], never a file elsewhere; a symbolic link in `dir` under one of the
-    /// names is [`Error::InvalidArgument`].
-    pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<Vec<String>> {
-        let dir = dir.as_ref();
-        file::check_ids(self.tables.iter().map(|t| t.id.as_str()), "tables")?;
-        let mut files = Vec::with_capacity(self.tables.len() + 2);
-        for t in &self.tables {
-            files.push((format!("{}.csv", t.id), t.to_csv()));
-        }
-        let json = serde_json::to_string_pretty(self).map_err(|e| Error::InvalidArgument {
-            name: "report",
-            message: format!("cannot serialise the report: {e}"),
-        })?;
-        files.push(("report.json".into(), json + "\n"));
-        files.push(("index.html".into(), self.to_html()));
-        let paths = files
-            .iter()
-            .map(|(name, _)| file::file_in(dir, name))
-            .collect::<Result<Vec<_>>>()?;
-
-        let io = |path: &Path| {
-            let path = path.display().to_string();
-            move |source| Error::Io { path, source }
-        };
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-        // A symbolic link already in the folder under one of the names would carry the write
-        // elsewhere: refuse before anything is written.
-        if let Some(link) = paths
-            .iter()
-            .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
-        {
-            return Err(Error::InvalidArgument {
-                name: "dir",
-                message: format!(
-                    "'{}' is a symbolic link; a report is not written through links, which may \
-                     lead out of the folder",
-                    link.display()
-                ),
-            });
-        }
-        let mut written = Vec::with_capacity(files.len());
-        for ((name, text), path) in files.into_iter().zip(paths) {
-            std::fs::write(&path, text).map_err(io(&path))?;
-            written.push(name);
-        }
-        Ok(written)
-    }
-
-    /// A bounded view of the report for notebooks: its title, every figure listed by id and
-    /// title, and the first [`notebook::TABLES`] tables with at most [`notebook::ROWS`] rows each
-    /// (a whole report is well over 100,000 characters).
-    pub fn summary_html(&self) -> String {
-        let mut h = format!(
-            "<div class=\"doe-democratie-report\"><p><strong>{}</strong>: {} tables</p><ol>",
-            esc(&self.spec.title),
-            self.tables.len()
-        );
-        for t in &self.tables {
-            let _ = write!(h, "<li><code>{}</code> {}</li>", esc(&t.id), esc(&t.title));
-        }
-        h.push_str("</ol>");
-        for t in self.tables.iter().take(notebook::TABLES) {
-            let _ = write!(
-                h,
-                "<section id=\"{}\">{}</section>",
-                esc(&t.id),
-                t.to_html(notebook::ROWS)
-            );
-        }
-        if self.tables.len() > notebook::TABLES {
-            let _ = write!(
-                h,
-                "<p>… {} more tables: <code>report.table(id)</code>, <code>report.to_html()</code> \
-                 or <code>report.write_dir(path)</code> show them all.</p>",
-                self.tables.len() - notebook::TABLES
-            );
-        }
-        h.push_str("</div>");
-        h
-    }
-
-    /// The whole report as one HTML page.
-    pub fn to_html(&self) -> String {
-        let mut h = format!(
-            "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{0}</title></head><body><h1>{0}</h1>",
-            esc(&self.spec.title)
-        );
-        for t in &self.tables {
-            let _ = write!(
-                h,
-                "<section id=\"{}\">{}</section>",
-                esc(&t.id),
-                t.to_html(usize::MAX)
-            );
-        }
-        h.push_str("</body></html>\n");
-        h
     }
 }

@@ -1,0 +1,34 @@
+//! The output layer: everything users look at — HTML views for notebooks and the report page,
+//! and the files a report writes — drawn from [`Table`](crate::analysis::Table)s and
+//! [`Report`](crate::report::Report)s. Every piece of text from the data passes through one
+//! escaping function, [`esc`], on its way into markup.
+
+mod html;
+mod write;
+
+/// How much of an object a notebook shows: one size policy for every `_repr_html_` and
+/// `__repr__` of the Python module.
+pub mod notebook {
+    /// Rows of a table (and of a survey's item summary).
+    pub const ROWS: usize = 30;
+    /// Tables of a report shown whole; every table is listed by id and title.
+    pub const TABLES: usize = 3;
+    /// Row lines of a table's text view.
+    pub const REPR_ROWS: usize = 20;
+}
+
+/// Escapes text for HTML and SVG element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
