@@ -89,6 +89,17 @@ pub enum Error {
         message: String,
     },
 
+    /// Output that cannot be drawn or written in its format: a chart of a table it does not fit
+    /// (an empty table, a measure the chart kind cannot show), an SVG the PNG renderer refuses,
+    /// a workbook the xlsx writer refuses, a report template that does not render.
+    #[error("cannot render {what}: {message}")]
+    Render {
+        /// What was being rendered (`chart`, `png`, `xlsx`, `html`), with the figure id if any.
+        what: String,
+        /// Why not.
+        message: String,
+    },
+
     /// An argument outside its allowed values (e.g. an unknown option name).
     #[error("invalid argument {name}: {message}")]
     InvalidArgument {

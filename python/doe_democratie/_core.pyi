@@ -23,6 +23,7 @@ __all__ = [
     "UnknownIdError",
     "InvalidArgumentError",
     "WeightingError",
+    "RenderError",
     "Frame",
     "Weights",
     "Representativeness",
@@ -226,6 +227,13 @@ class InvalidArgumentError(DoeDemocratieError, ValueError):
     """An argument outside its allowed values."""
 
     name: str
+    message: str
+
+class RenderError(DoeDemocratieError, ValueError):
+    """Output that cannot be drawn or written: a chart of a table it does not fit, an image or
+    workbook the renderer refuses, a report template that does not render."""
+
+    what: str
     message: str
 
 class WeightingError(DoeDemocratieError, ValueError):

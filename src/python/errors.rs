@@ -79,6 +79,14 @@ static WEIGHTING: ExceptionClass = ExceptionClass::new(
      ``message``.",
 );
 
+static RENDER: ExceptionClass = ExceptionClass::new(
+    "RenderError",
+    "Output that cannot be drawn or written: a chart of a table it does not fit, an image or \
+     workbook the renderer refuses, a report template that does not render.\n\n\
+     Attributes: ``what`` (``'chart'``, ``'png'``, ``'xlsx'``, ``'html'``, with the figure id \
+     if any) and ``message``.",
+);
+
 /// The class object, created on first use.
 fn class<'py>(py: Python<'py>, which: &ExceptionClass) -> PyResult<Bound<'py, PyType>> {
     let cls = which.cell.get_or_try_init(py, || -> PyResult<_> {
@@ -120,6 +128,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         &UNKNOWN_ID,
         &INVALID_ARGUMENT,
         &WEIGHTING,
+        &RENDER,
     ] {
         m.add(which.name, class(py, which)?)?;
     }
@@ -254,6 +263,18 @@ fn to_pyerr(py: Python<'_>, err: Error) -> PyResult<PyErr> {
                 ("margin", margin.into_pyobject(py)?.into_any()),
                 ("category", category.into_pyobject(py)?.into_any()),
                 ("message", what.into_pyobject(py)?.into_any()),
+            ],
+        ),
+        Error::Render {
+            what,
+            message: detail,
+        } => raise(
+            py,
+            &RENDER,
+            message,
+            &[
+                ("what", what.into_pyobject(py)?.into_any()),
+                ("message", detail.into_pyobject(py)?.into_any()),
             ],
         ),
         Error::InvalidArgument {
