@@ -4,6 +4,8 @@
 //! escaping function, [`esc`], on its way into markup.
 
 mod html;
+pub mod text;
+mod text_metrics;
 mod write;
 
 /// How much of an object a notebook shows: one size policy for every `_repr_html_` and
