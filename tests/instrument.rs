@@ -1383,3 +1383,218 @@ fn file_errors_name_the_file() {
         other => panic!("expected InstrumentFormat, got {other:?}"),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Short labels
+// ---------------------------------------------------------------------------------------------
+
+/// Short labels of the built-in instrument fit beside a chart's bar.
+const SHORT_LABEL_TARGET: usize = 32;
+
+#[test]
+fn every_item_of_the_builtin_instrument_has_short_labels() {
+    let inst = Instrument::doe_democratie_2013();
+    let mut checked = 0;
+    for q in inst.questions().values() {
+        let mut seen_nl = std::collections::HashSet::new();
+        let mut seen_en = std::collections::HashSet::new();
+        for item in q.items() {
+            let at = format!("{}.{}", q.id, item.id);
+            for (field, label, seen) in [
+                ("short_label_nl", &item.short_label_nl, &mut seen_nl),
+                ("short_label_en", &item.short_label_en, &mut seen_en),
+            ] {
+                let label = label
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{at} has no {field}"));
+                let n = label.chars().count();
+                assert!(
+                    n <= SHORT_LABEL_TARGET,
+                    "{at}.{field} '{label}' has {n} characters"
+                );
+                assert_eq!(label.trim(), label, "{at}.{field} has outer spaces");
+                assert!(seen.insert(label), "{at}.{field} '{label}' repeats");
+            }
+            checked += 1;
+        }
+    }
+    // 7 + 7 forms, 4 + 4 attention, 15 + 15 strategies, 14 challenges, 6 sectors, 9 needs,
+    // 7 providers.
+    assert_eq!(checked, 88);
+}
+
+#[test]
+fn builtin_short_labels_use_the_reports_wording() {
+    let inst = Instrument::doe_democratie_2013();
+    let short = |q: &str, item: &str| {
+        let i = inst
+            .question(q)
+            .unwrap()
+            .items()
+            .iter()
+            .find(|i| i.id == item)
+            .unwrap_or_else(|| panic!("{q}.{item}"));
+        (
+            i.short_label_nl.as_deref().unwrap(),
+            i.short_label_en.as_deref().unwrap(),
+        )
+    };
+    // The report's own short names (§3.2, §3.3, §4).
+    assert_eq!(
+        short("strategy_use", "civil_service_support"),
+        (
+            "Ambtelijke ondersteuning bieden",
+            "Providing civil-service support"
+        )
+    );
+    assert_eq!(
+        short("strategy_use", "connecting_parties"),
+        ("Verbindingen leggen", "Making connections")
+    );
+    assert_eq!(
+        short("strategy_use", "seed_money"),
+        ("Seed-money", "Seed money")
+    );
+    assert_eq!(
+        short("strategy_use", "conflict_mediation"),
+        ("Beleidsmediation", "Policy mediation")
+    );
+    assert_eq!(
+        short("strategy_most_successful", "social_procurement"),
+        ("Maatschappelijk aanbesteden", "Social procurement")
+    );
+    assert_eq!(
+        short("challenges", "excessive_regulation"),
+        ("Te grote regeldichtheid", "Too much regulation")
+    );
+    assert_eq!(short("support_provider", "vng"), ("VNG", "VNG"));
+    // An item asked twice has the same short labels in both questions.
+    for (a, b) in [
+        ("forms_occurrence", "forms_most_typical"),
+        ("attention_level", "attention_change"),
+        ("strategy_use", "strategy_most_successful"),
+    ] {
+        for item in inst.question(a).unwrap().items() {
+            assert_eq!(
+                short(a, &item.id),
+                short(b, &item.id),
+                "{a}/{b}.{}",
+                item.id
+            );
+        }
+    }
+    // The long labels stay the report's figure labels.
+    assert_eq!(
+        inst.question("strategy_use").unwrap().items()[3].label_nl,
+        "Vrij beschikbare middelen ter beschikking stellen als startkapitaal (seed-money), \
+         waarop burgers en organisaties kunnen voortbouwen."
+    );
+}
+
+#[test]
+fn a_blank_short_label_is_refused() {
+    for field in ["short_label_nl", "short_label_en"] {
+        let mut v = base();
+        v["questions"][0]["items"][1][field] = json!("  ");
+        assert_refused(&v, "questions[use].items[rules]", &[field, "empty"]);
+        let mut v = base();
+        v["questions"][1]["options"][0][field] = json!("");
+        assert_refused(&v, "questions[best].items[desk]", &[field, "empty"]);
+    }
+}
+
+#[test]
+fn a_short_label_longer_than_60_characters_is_refused() {
+    // 60 characters pass, counted as characters (each 'ë' is two bytes).
+    let sixty = "ë".repeat(60);
+    let mut v = base();
+    v["questions"][0]["items"][0]["short_label_nl"] = json!(sixty);
+    v["questions"][0]["items"][0]["short_label_en"] = json!("x".repeat(60));
+    let inst = build(&v).unwrap();
+    assert_eq!(
+        inst.question("use").unwrap().items()[0]
+            .short_label_nl
+            .as_deref(),
+        Some(sixty.as_str())
+    );
+    assert_eq!(Instrument::from_json(&v.to_string()).unwrap(), inst);
+    for field in ["short_label_nl", "short_label_en"] {
+        let mut v = base();
+        v["questions"][0]["items"][0][field] = json!("ë".repeat(61));
+        assert_refused(
+            &v,
+            "questions[use].items[desk]",
+            &[field, "61 characters", "at most 60"],
+        );
+    }
+}
+
+#[test]
+fn an_instrument_without_short_labels_round_trips_without_them() {
+    let v = base();
+    let inst = Instrument::from_json(&v.to_string()).unwrap();
+    for q in inst.questions().values() {
+        for item in q.items() {
+            assert_eq!((&item.short_label_nl, &item.short_label_en), (&None, &None));
+        }
+    }
+    let text = inst.to_json();
+    assert!(!text.contains("short_label"), "{text}");
+    let again = Instrument::from_json(&text).unwrap();
+    assert_eq!(again, inst);
+    assert_eq!(again.to_json(), text);
+    // Only one of the two may be given.
+    let mut v = base();
+    v["questions"][0]["items"][0]["short_label_nl"] = json!("Loket");
+    let inst = Instrument::from_json(&v.to_string()).unwrap();
+    let text = inst.to_json();
+    assert!(text.contains("\"short_label_nl\": \"Loket\""), "{text}");
+    assert!(!text.contains("short_label_en"), "{text}");
+    assert_eq!(Instrument::from_json(&text).unwrap(), inst);
+}
+
+#[test]
+fn measure_tables_carry_the_short_labels_in_their_language() {
+    use doe_democratie::analysis::{frequencies, Lang, Options};
+    use doe_democratie::{ReadOptions, Survey};
+    let csv = "respondent_id,municipality,inhabitants,role,strategy_use.seed_money,\
+               strategy_use.civil_service_support\n\
+               r1,GM1,10000,other,1,2\n\
+               r2,GM2,60000,other,4,1\n";
+    let survey = Survey::read_csv_str(
+        csv,
+        &Instrument::doe_democratie_2013(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let inst = Instrument::doe_democratie_2013();
+    let items = inst.question("strategy_use").unwrap().items();
+    for (lang, seed, support) in [
+        (Lang::Nl, "Seed-money", "Ambtelijke ondersteuning bieden"),
+        (Lang::En, "Seed money", "Providing civil-service support"),
+    ] {
+        let options = Options {
+            lang,
+            ..Options::default()
+        };
+        let table = frequencies(&survey, "strategy_use", &options).unwrap();
+        let short = &table.labels.short_items;
+        assert_eq!(table.labels.lang, lang);
+        assert_eq!(short.get("seed_money").map(String::as_str), Some(seed));
+        assert_eq!(
+            short.get("civil_service_support").map(String::as_str),
+            Some(support)
+        );
+        // Every item of the table has its short label from the instrument.
+        for row in &table.rows {
+            let id = row.item.as_deref().unwrap();
+            let item = items.iter().find(|i| i.id == id).unwrap();
+            let expected = match lang {
+                Lang::Nl => &item.short_label_nl,
+                Lang::En => &item.short_label_en,
+            };
+            assert_eq!(short.get(id), expected.as_ref(), "{id}");
+            assert_eq!(table.item_short_label(row), expected.as_deref(), "{id}");
+        }
+    }
+}
