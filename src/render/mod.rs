@@ -2,8 +2,13 @@
 //! and the files a report writes — drawn from [`Table`](crate::analysis::Table)s and
 //! [`Report`](crate::report::Report)s. Every piece of text from the data passes through one
 //! escaping function, [`esc`], on its way into markup.
+//!
+//! Charts measure their labels with [`text`] (Liberation Sans advance widths, no fonts needed);
+//! with the `png` feature, `png::svg_to_png` rasterises an SVG with the same font, bundled.
 
 mod html;
+#[cfg(feature = "png")]
+pub mod png;
 pub mod text;
 mod text_metrics;
 mod write;
