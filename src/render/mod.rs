@@ -6,9 +6,11 @@
 //! Charts measure their labels with [`text`] (Liberation Sans advance widths, no fonts needed);
 //! with the `png` feature, `png::svg_to_png` rasterises an SVG with the same font, bundled.
 
+pub mod chart;
 mod html;
 #[cfg(feature = "png")]
 pub mod png;
+pub mod svg;
 pub mod text;
 mod text_metrics;
 mod write;

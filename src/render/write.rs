@@ -5,6 +5,30 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::report::{check_ids, file_in, Report};
 
+/// Writes `bytes` to the file `path` the user chose, refusing a symbolic link there (it could
+/// carry the write out of the chosen folder) and a folder.
+pub(crate) fn write_file(path: &Path, bytes: &[u8], what: &'static str) -> Result<()> {
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let fault = if meta.file_type().is_symlink() {
+            Some("is a symbolic link; files are not written through links, which may lead out of the folder")
+        } else if meta.is_dir() {
+            Some("is a folder")
+        } else {
+            None
+        };
+        if let Some(fault) = fault {
+            return Err(Error::InvalidArgument {
+                name: what,
+                message: format!("'{}' {fault}", path.display()),
+            });
+        }
+    }
+    std::fs::write(path, bytes).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
 impl Report {
     /// Writes `<id>.csv` per figure, `report.json` (everything) and `index.html` into `dir`.
     ///
