@@ -721,7 +721,7 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
         })?;
     Ok(Table {
         id: format!("frequencies:{question}"),
-        title: q.text_nl.clone(),
+        title: options.lang.pick(&q.text_nl, &q.text_en).to_string(),
         measure: "frequencies".into(),
         rows,
         inference,
@@ -827,7 +827,7 @@ pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options)
     })?;
     Ok(Table {
         id: format!("net:{}:{question}", net.id),
-        title: q.text_nl.clone(),
+        title: options.lang.pick(&q.text_nl, &q.text_en).to_string(),
         measure: format!("net:{}", net.id),
         rows,
         inference,
@@ -874,7 +874,7 @@ pub fn mean_scores(survey: &Survey, question: &str, options: &Options) -> Result
     })?;
     Ok(Table {
         id: format!("mean:{question}"),
-        title: q.text_nl.clone(),
+        title: options.lang.pick(&q.text_nl, &q.text_en).to_string(),
         measure: "mean".into(),
         rows,
         inference: inference.filter(|_| options.inference.is_active()),
@@ -966,7 +966,10 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
     let labels = p.labels(survey, options, None);
     Ok(Table {
         id: format!("mentions:{question}"),
-        title: p.question.text_nl.clone(),
+        title: options
+            .lang
+            .pick(&p.question.text_nl, &p.question.text_en)
+            .to_string(),
         measure: "mentions".into(),
         rows,
         inference,

@@ -66,7 +66,7 @@ pub struct Row {
 pub struct Table {
     /// Short identifier (a figure id such as `fig_3_3`, or the measure and question).
     pub id: String,
-    /// Title (Dutch figure title for report figures).
+    /// Title: the figure title for report figures, else the question text in the table's language.
     pub title: String,
     /// `frequencies`, `net:<id>` or `mentions`.
     pub measure: String,
