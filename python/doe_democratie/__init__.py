@@ -18,6 +18,7 @@ All classes are implemented in Rust (``doe_democratie._core``); this package onl
 """
 
 from ._core import (
+    Chart,
     DataTable,
     DoeDemocratieError,
     Frame,
@@ -40,6 +41,7 @@ from ._core import (
 from . import datasets
 
 __all__ = [
+    "Chart",
     "DataTable",
     "DoeDemocratieError",
     "Instrument",

@@ -14,6 +14,7 @@ __all__ = [
     "Survey",
     "Problem",
     "Table",
+    "Chart",
     "DataTable",
     "ReportSpec",
     "Report",
@@ -469,10 +470,34 @@ class Survey:
         self, frame: Frame, by: _FrameAttribute = "size_class"
     ) -> Representativeness: ...
 
+_ChartKind = Literal["auto", "stacked", "diverging", "bars"]
+
+@final
+class Chart:
+    """A chart of a :class:`Table`: the SVG document and its size in px."""
+
+    @property
+    def svg(self) -> str: ...
+    @property
+    def width(self) -> float: ...
+    @property
+    def height(self) -> float: ...
+    def save(self, path: str | os.PathLike[str]) -> None: ...
+    def to_png(self, *, scale: float = 2.0) -> bytes: ...
+    def _repr_svg_(self) -> str: ...
+
 @final
 class Table:
     """A tidy result table: one row per item × group × category."""
 
+    def chart(
+        self,
+        *,
+        kind: _ChartKind = "auto",
+        width: float = 720.0,
+        short_labels: bool = True,
+        title: bool = True,
+    ) -> Chart: ...
     @staticmethod
     def from_json(text: str) -> Table: ...
     @property

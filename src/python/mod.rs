@@ -6,6 +6,7 @@
 //! [`convert`]; the keyword options of the measures and of consolidation are read in
 //! [`options`].
 
+mod chart;
 mod convert;
 mod errors;
 mod frame;
@@ -79,6 +80,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<survey::PySurvey>()?;
     m.add_class::<problem::PyProblem>()?;
     m.add_class::<table::PyTable>()?;
+    m.add_class::<chart::PyChart>()?;
     m.add_class::<table::PyDataTable>()?;
     m.add_class::<report::PyReportSpec>()?;
     m.add_class::<report::PyReport>()?;

@@ -6,7 +6,10 @@ use pyo3::types::{IntoPyDict, PyDict, PyList, PyType};
 
 use crate::analysis::{GroupTest, Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};
 use crate::data::{Column, CsvDialect, DataTable, Decimal};
+use crate::render::chart::ChartOptions;
 use crate::Error;
+
+use super::chart::PyChart;
 
 use crate::report::notebook::{REPR_ROWS, ROWS as HTML_ROWS};
 
@@ -163,6 +166,30 @@ impl PyTable {
                 message: format!("not a Table in JSON form: {e}"),
             })?;
         Ok(PyTable { inner })
+    }
+
+    /// The table drawn as a chart (Rust's ``Table::chart``): ``kind`` ``'auto'`` (stacked bars
+    /// for frequencies, bars for mentions and nets), ``'stacked'``, ``'diverging'`` or
+    /// ``'bars'``; ``width`` in px (320–2400); the instrument's ``short_labels`` where it has
+    /// them; the table's ``title`` above the chart. ``RenderError`` when the kind does not fit
+    /// the table.
+    #[pyo3(signature = (*, kind = "auto", width = 720.0, short_labels = true, title = true))]
+    fn chart(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        width: f64,
+        short_labels: bool,
+        title: bool,
+    ) -> PyResult<PyChart> {
+        let options = ChartOptions {
+            kind: kind.parse()?,
+            width,
+            short_labels,
+            title,
+        };
+        let inner = py.detach(|| self.inner.chart(&options))?;
+        Ok(PyChart { inner })
     }
 
     /// Short identifier: a figure id such as ``'fig_3_3'``, or ``'<measure>:<question>'``.
