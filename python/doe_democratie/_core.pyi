@@ -57,6 +57,8 @@ class _Item(TypedDict):
     id: str
     label_nl: str
     label_en: str
+    short_label_nl: str | None
+    short_label_en: str | None
     tags: dict[str, str]
 
 class _Question(TypedDict):

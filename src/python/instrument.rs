@@ -29,6 +29,8 @@ fn item_dict<'py>(py: Python<'py>, item: &Item) -> PyResult<Bound<'py, PyDict>> 
     d.set_item("id", &item.id)?;
     d.set_item("label_nl", &item.label_nl)?;
     d.set_item("label_en", &item.label_en)?;
+    d.set_item("short_label_nl", item.short_label_nl.as_deref())?;
+    d.set_item("short_label_en", item.short_label_en.as_deref())?;
     d.set_item("tags", &item.tags)?;
     Ok(d)
 }
@@ -173,7 +175,8 @@ impl PyInstrument {
 
     /// A question as a dict: id, kind (``'single_choice'``, ``'grid'``, ``'multi_select'``,
     /// ``'open_text'``), text_nl, text_en, unit, scale (id or None), items (dicts with id,
-    /// label_nl, label_en, tags), max_picks (or None) and columns.
+    /// label_nl, label_en, short_label_nl and short_label_en (None when the instrument has none),
+    /// tags), max_picks (or None) and columns.
     /// Raises UnknownIdError (a KeyError) for an unknown id.
     fn question<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyDict>> {
         question_dict(py, self.inner.question(id)?)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import re
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_question_and_scale_views(instrument: dd.Instrument) -> None:
     assert q["max_picks"] == 3
     assert q["scale"] is None
     assert f"{SUCCESS}.seed_money" in q["columns"]
-    assert {"id", "label_nl", "label_en", "tags"} <= set(q["items"][0])
+    assert {"id", "label_nl", "label_en", "short_label_nl", "short_label_en", "tags"} <= set(q["items"][0])
     assert instrument.question(TYPICAL)["max_picks"] == 2
     grid = instrument.question("forms_occurrence")
     assert (grid["kind"], grid["scale"], grid["max_picks"]) == ("grid", "yes_no_dk", None)
@@ -59,6 +60,48 @@ def test_question_and_scale_views(instrument: dd.Instrument) -> None:
     assert [(c["code"], c["label_nl"]) for c in scale["categories"]] == [(1, "Ja"), (2, "Nee")]
     assert [(m["code"], m["kind"]) for m in scale["missing"]] == [(9, "dont_know")]
     assert "yes_no_dk" in instrument.scale_ids()
+
+
+BUNDLED_INSTRUMENT = Path(__file__).resolve().parents[2] / "src" / "instrument" / "doe_democratie_2013.json"
+
+
+def test_items_carry_the_short_labels_of_the_json(instrument: dd.Instrument) -> None:
+    stored = json.loads(BUNDLED_INSTRUMENT.read_text(encoding="utf-8"))
+    checked = 0
+    for q in stored["questions"]:
+        items = q.get("items", q.get("options", []))
+        view = instrument.question(q["id"])["items"]
+        assert [i["id"] for i in view] == [i["id"] for i in items]
+        for ours, theirs in zip(view, items):
+            assert ours["short_label_nl"] == theirs["short_label_nl"]
+            assert ours["short_label_en"] == theirs["short_label_en"]
+            assert (ours["label_nl"], ours["label_en"]) == (theirs["label_nl"], theirs["label_en"])
+            checked += 1
+    assert checked == 88
+    seed = next(i for i in instrument.question(SUCCESS)["items"] if i["id"] == "seed_money")
+    assert (seed["short_label_nl"], seed["short_label_en"]) == ("Seed-money", "Seed money")
+
+
+def test_items_without_short_labels_show_none() -> None:
+    stored = json.loads(dd.Instrument.doe_democratie_2013().to_json())
+    for q in stored["questions"]:
+        for item in q.get("items", q.get("options", [])):
+            del item["short_label_nl"]
+            if q["id"] != "strategy_use":
+                del item["short_label_en"]
+    bare = dd.Instrument.from_json(json.dumps(stored))
+    assert bare != dd.Instrument.doe_democratie_2013()
+    desk = bare.question("strategy_use")["items"][1]
+    assert (desk["id"], desk["short_label_nl"], desk["short_label_en"]) == (
+        "initiative_desk",
+        None,
+        "Desk for initiators",
+    )
+    assert all(
+        (i["short_label_nl"], i["short_label_en"]) == (None, None)
+        for i in bare.question("challenges")["items"]
+    )
+    assert "short_label_nl" not in bare.to_json()
 
 
 def test_instrument_json_round_trip(instrument: dd.Instrument, tmp_path: Path) -> None:
