@@ -79,13 +79,16 @@ impl Table {
         }
         h.push_str("</tr></thead><tbody>");
         for r in self.rows.iter().take(max_rows) {
+            let item = r.item.as_deref().unwrap_or("");
             let _ = write!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                esc(r.item.as_deref().unwrap_or("")),
+                "<tr><td title=\"{}\">{}</td><td title=\"{}\">{}</td><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                esc(item),
+                esc(r.item_label.as_deref().unwrap_or(item)),
                 esc(&r.group),
-                esc(&r.label_nl),
+                esc(self.group_label(&r.group)),
                 esc(&r.category),
+                esc(category_label(r)),
                 num(r.count),
                 num(r.base),
                 r.percentage.map(|p| format!("{p:.1}")).unwrap_or_default(),
@@ -102,10 +105,20 @@ impl Table {
             let _ = write!(h, "<p>… {} more rows</p>", self.rows.len() - max_rows);
         }
         if let Some(i) = &self.inference {
-            h.push_str(&inference_footer_html(i));
+            h.push_str(&inference_footer_html(self, i));
         }
         h.push_str("</div>");
         h
+    }
+}
+
+/// The category's label in the table's language (the report's Dutch label for tables read from
+/// files written before tables carried one).
+fn category_label(r: &Row) -> &str {
+    if r.category_label.is_empty() {
+        &r.label_nl
+    } else {
+        &r.category_label
     }
 }
 
@@ -128,8 +141,19 @@ fn inference_cells_html(r: &Row) -> String {
     )
 }
 
+/// An item's label from the table's rows (its id when no row has one).
+fn item_label<'a>(table: &'a Table, item: Option<&'a str>) -> &'a str {
+    let Some(item) = item else { return "" };
+    table
+        .rows
+        .iter()
+        .find(|r| r.item.as_deref() == Some(item))
+        .and_then(|r| r.item_label.as_deref())
+        .unwrap_or(item)
+}
+
 /// The design, the tests and the letters' legend.
-fn inference_footer_html(i: &TableInference) -> String {
+fn inference_footer_html(table: &Table, i: &TableInference) -> String {
     let mut h = format!("<p class=\"design\">Design: {}", esc(&i.design));
     if let Some(ci) = i.ci {
         let _ = write!(h, "; {} interval, level {}", ci.as_str(), i.level);
@@ -139,7 +163,7 @@ fn inference_footer_html(i: &TableInference) -> String {
         let legend: Vec<String> = i
             .letters
             .iter()
-            .map(|(g, l)| format!("{} = {}", esc(l), esc(g)))
+            .map(|(g, l)| format!("{} = {}", esc(l), esc(table.group_label(g))))
             .collect();
         let _ = write!(
             h,
@@ -154,8 +178,9 @@ fn inference_footer_html(i: &TableInference) -> String {
         for t in &i.tests {
             let _ = write!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(t.item.as_deref().unwrap_or("")),
+                esc(item_label(table, t.item.as_deref())),
                 t.method.as_str(),
                 f(t.statistic),
                 f(t.df),
@@ -199,24 +224,6 @@ impl Report {
             );
         }
         h.push_str("</div>");
-        h
-    }
-
-    /// The whole report as one HTML page.
-    pub fn to_html(&self) -> String {
-        let mut h = format!(
-            "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{0}</title></head><body><h1>{0}</h1>",
-            esc(&self.spec.title)
-        );
-        for t in &self.tables {
-            let _ = write!(
-                h,
-                "<section id=\"{}\">{}</section>",
-                esc(&t.id),
-                t.to_html(usize::MAX)
-            );
-        }
-        h.push_str("</body></html>\n");
         h
     }
 }

@@ -10,10 +10,13 @@ pub mod chart;
 mod html;
 #[cfg(feature = "png")]
 pub mod png;
+mod report_html;
 pub mod svg;
 pub mod text;
 mod text_metrics;
 mod write;
+
+pub use report_html::{HtmlOptions, TEMPLATES};
 
 /// How much of an object a notebook shows: one size policy for every `_repr_html_` and
 /// `__repr__` of the Python module.

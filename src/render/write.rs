@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::HtmlOptions;
 use crate::error::{Error, Result};
 use crate::report::{check_ids, file_in, Report};
 
@@ -37,6 +38,12 @@ impl Report {
     /// [`Error::InvalidSpec`], never a file elsewhere; a symbolic link in `dir` under one of the
     /// names is [`Error::InvalidArgument`].
     pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<Vec<String>> {
+        self.write_dir_with(dir, &HtmlOptions::default())
+    }
+
+    /// [`Report::write_dir`] with `index.html` rendered as [`Report::to_html_with`] renders it
+    /// (own templates, the data source); a template that fails writes nothing.
+    pub fn write_dir_with(&self, dir: impl AsRef<Path>, html: &HtmlOptions) -> Result<Vec<String>> {
         let dir = dir.as_ref();
         check_ids(self.tables.iter().map(|t| t.id.as_str()), "tables")?;
         let mut files = Vec::with_capacity(self.tables.len() + 2);
@@ -48,7 +55,7 @@ impl Report {
             message: format!("cannot serialise the report: {e}"),
         })?;
         files.push(("report.json".into(), json + "\n"));
-        files.push(("index.html".into(), self.to_html()));
+        files.push(("index.html".into(), self.to_html_with(html)?));
         let paths = files
             .iter()
             .map(|(name, _)| file_in(dir, name))
