@@ -6,7 +6,8 @@
 
 ``report`` does the same for ``--data`` (default: the bundled *synthetic* reconstruction of the
 2013 microdata), runs a report specification (default: the 2013 report), writes one CSV per
-figure plus ``report.json`` and ``index.html`` to ``--out`` and prints one line per figure.
+figure plus ``report.json`` and ``index.html`` (the HTML report; ``--templates DIR`` replaces its
+built-in templates) to ``--out`` and prints one line per figure.
 
 Exit codes (both commands):
 
@@ -41,6 +42,11 @@ from ._core import (
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+#: What the HTML report says about the data when ``--data`` is not given.
+BUNDLED_SOURCE = (
+    "de meegeleverde synthetische reconstructie van de microdata van 2013 (verzonnen antwoorden "
+    "die de gepubliceerde cijfers reproduceren; geen echte antwoorden)."
+)
 DEFAULT_OUT = Path("out/report")
 EXIT_CODES = (
     "exit codes: 0 done and the data has no problems; 1 the data has problems (listed); 2 the "
@@ -287,8 +293,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
         survey = datasets.doe_democratie_2013()
+        data_source = BUNDLED_SOURCE
     else:
         print(f"data: {shown(args.data)}", file=out)
+        data_source = f"het bestand {args.data.name}"
         try:
             survey = read_survey(args.data, instrument, **limits_of(args))
         except ValidationError as e:
@@ -304,7 +312,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     print_problems(survey.problems, out)
 
     report = spec.run(survey)
-    written = report.write_dir(args.out)
+    written = report.write_dir(args.out, template_dir=args.templates, data_source=data_source)
 
     print(file=out)
     print(f"report: {shown(spec.title, 100)}", file=out)
@@ -320,7 +328,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     csvs = sum(1 for name in written if name.endswith(".csv"))
     print(
         f"wrote {len(written)} files to {shown(args.out)} ({csvs} figure CSVs, report.json, "
-        f"index.html); open {shown(Path(args.out) / 'index.html')}",
+        f"index.html, the HTML report); open {shown(Path(args.out) / 'index.html')}",
         file=out,
     )
     return EXIT_OK
@@ -365,6 +373,10 @@ def parser() -> argparse.ArgumentParser:
                    help="report specification JSON (default: the 2013 report)")
     r.add_argument("--out", type=Path, metavar="DIR", default=DEFAULT_OUT,
                    help=f"output directory (default: {DEFAULT_OUT})")
+    r.add_argument("--templates", type=Path, metavar="DIR",
+                   help="folder of HTML report templates that replace the built-in ones of the "
+                   "same name (report.html, title.html, figure.html, methods.html, "
+                   "inconsistencies.html, style.css; see docs/report-format.md)")
     add_limit_options(r)
     return p
 

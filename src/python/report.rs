@@ -7,6 +7,7 @@ use pyo3::types::PyType;
 
 use super::survey::PySurvey;
 use super::table::PyTable;
+use crate::render::HtmlOptions;
 use crate::report::{Report, ReportSpec};
 
 /// A report specification: a list of figures, each a question, a measure (frequencies, a net
@@ -136,14 +137,41 @@ impl PyReport {
     /// Writes ``<figure id>.csv`` per figure, ``report.json`` (everything) and ``index.html``
     /// into ``path`` (created if needed); returns the names of the files written. Every file is
     /// created directly inside ``path``: a table id that is not a safe file-name stem raises
-    /// InvalidArgumentError before anything is written.
-    fn write_dir(&self, py: Python<'_>, path: PathBuf) -> PyResult<Vec<String>> {
-        Ok(py.detach(|| self.inner.write_dir(&path))?)
+    /// InvalidArgumentError before anything is written. ``template_dir`` and ``data_source`` are
+    /// those of :meth:`to_html`; a template that fails raises RenderError and writes nothing.
+    #[pyo3(signature = (path, *, template_dir=None, data_source=None))]
+    fn write_dir(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        template_dir: Option<PathBuf>,
+        data_source: Option<String>,
+    ) -> PyResult<Vec<String>> {
+        let options = HtmlOptions {
+            template_dir,
+            data_source,
+        };
+        Ok(py.detach(|| self.inner.write_dir_with(&path, &options))?)
     }
 
-    /// The whole report as one HTML page.
-    fn to_html(&self) -> String {
-        self.inner.to_html()
+    /// The whole report as one self-contained HTML page: title page, table of contents, every
+    /// figure as chart and table with Dutch labels and footnotes, and the method notes.
+    /// ``template_dir``: a folder whose files (``report.html``, ``title.html``, ``figure.html``,
+    /// ``methods.html``, ``inconsistencies.html``, ``style.css``) replace the built-in templates
+    /// of the same name. ``data_source``: what data the report was computed from, in words.
+    /// Raises RenderError naming the template file and line when a template fails.
+    #[pyo3(signature = (*, template_dir=None, data_source=None))]
+    fn to_html(
+        &self,
+        py: Python<'_>,
+        template_dir: Option<PathBuf>,
+        data_source: Option<String>,
+    ) -> PyResult<String> {
+        let options = HtmlOptions {
+            template_dir,
+            data_source,
+        };
+        Ok(py.detach(|| self.inner.to_html_with(&options))?)
     }
 
     fn __len__(&self) -> usize {

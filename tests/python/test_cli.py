@@ -45,6 +45,23 @@ def test_report_writes_the_tables(tmp_path: Path) -> None:
     assert str(out) in text
 
 
+def test_report_html_with_own_templates(tmp_path: Path, write: Writer) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "style.css").write_text("body { color: #123456; }", encoding="utf-8")
+    buf = io.StringIO()
+    out = tmp_path / "o"
+    assert main(["report", "--templates", str(templates), "--out", str(out)], buf) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "body { color: #123456; }" in page
+    assert "Gegevens: de meegeleverde synthetische reconstructie" in page
+    (templates / "report.html").write_text("{{ broken", encoding="utf-8")
+    done = run("report", "--templates", str(templates), "--out", str(tmp_path / "o2"))
+    assert done.returncode == 2
+    assert "cannot render html: template" in done.stderr and "report.html', line 1" in done.stderr
+    assert not (tmp_path / "o2").exists()
+
+
 def test_report_default_out_dir(tmp_path: Path) -> None:
     done = run("report", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

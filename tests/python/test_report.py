@@ -97,7 +97,9 @@ def test_report_write_dir(report: dd.Report, tmp_path: Path) -> None:
 def test_report_html(report: dd.Report) -> None:
     page = report.to_html()
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert page.count("<section") == len(report)
+    assert page.count('<section class="figure"') == len(report)
+    assert page.count('" data-figure="') == len(report)  # one entry in the contents per figure
+    assert "synthetische reconstructie" in page
     html = report._repr_html_()
     assert html.startswith('<div class="doe-democratie-report">')
     # The notebook view lists every figure but shows only the first three, capped: a bounded
@@ -107,6 +109,30 @@ def test_report_html(report: dd.Report) -> None:
     assert len(html) < 40_000 < len(page)
     first = html[html.index("<section"):]
     assert "more rows" in first or all(len(t) <= 30 for t in report.tables[:3])
+
+
+def test_report_html_templates_and_errors(report: dd.Report, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "title.html").write_text(
+        "<h1>Eigen rapport: {{ figures|length }} figuren</h1>", encoding="utf-8"
+    )
+    page = report.to_html(template_dir=templates, data_source="enquete <2025>.csv")
+    assert f"<h1>Eigen rapport: {len(report)} figuren</h1>" in page
+    assert "Gegevens van dit rapport: enquete &lt;2025&gt;.csv" in page
+    out = tmp_path / "out"
+    report.write_dir(out, template_dir=str(templates))
+    assert "<h1>Eigen rapport:" in (out / "index.html").read_text(encoding="utf-8")
+
+    (templates / "figure.html").write_text("ok\n{% if %}", encoding="utf-8")
+    with pytest.raises(dd.RenderError, match=r"figure\.html', line 2: syntax error") as e:
+        report.to_html(template_dir=templates)
+    assert e.value.what == "html"
+    with pytest.raises(dd.RenderError):
+        report.write_dir(tmp_path / "never", template_dir=templates)
+    assert not (tmp_path / "never").exists()
+    with pytest.raises(TypeError):
+        report.to_html(templates)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize("protocol", [0, pickle.DEFAULT_PROTOCOL, pickle.HIGHEST_PROTOCOL])
