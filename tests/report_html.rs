@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use doe_democratie::render::chart::ChartOptions;
 use doe_democratie::render::{esc, HtmlOptions, TEMPLATES};
 use doe_democratie::report::{Report, ReportSpec};
 use doe_democratie::{datasets, Error};
@@ -42,6 +43,22 @@ fn section<'a>(html: &'a str, id: &str) -> &'a str {
     &html[start..end]
 }
 
+/// The page without its inline charts (their coordinates and data attributes are checked in
+/// tests/charts.rs), so that searches here see the text and tables only.
+fn without_charts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("</svg>")
+            .map_or(rest.len(), |e| start + e + 6);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A fresh empty folder under the system's temporary folder.
 fn temp_dir(name: &str) -> PathBuf {
     let dir =
@@ -65,6 +82,19 @@ fn every_figure_has_its_title_table_bases_and_toc_entry() {
             esc(&figure.title)
         );
         assert!(html.contains(&toc), "no TOC entry for {}", figure.id);
+        // Every figure shows its chart, the same SVG as Table::chart without the title (the
+        // section's heading carries it).
+        let options = ChartOptions {
+            title: false,
+            ..ChartOptions::default()
+        };
+        let svg = table.chart(&options).unwrap().svg;
+        assert!(
+            section(&html, &figure.id).contains(&svg),
+            "{}: chart",
+            figure.id
+        );
+        assert!(!section(&html, &figure.id).contains("chart-note"));
         let s = section(&html, &figure.id);
         assert!(
             s.contains(&format!("<h2>{}</h2>", esc(&figure.title))),
@@ -85,7 +115,8 @@ fn every_figure_has_its_title_table_bases_and_toc_entry() {
     }
     // Figure 3.3 as printed: seed money 2/10/31/57 of 82 municipalities, 'weet niet' outside
     // the base as a count, and the footnotes on base, unit, 'weet niet' and rounding.
-    let s = section(&html, "fig_3_3");
+    let tables = without_charts(&html);
+    let s = section(&tables, "fig_3_3");
     let seed = &s[s.find("data-item=\"seed_money\"").unwrap()..];
     let seed = &seed[..seed.find("</tr>").unwrap()];
     let cells: Vec<&str> = seed
@@ -137,7 +168,7 @@ fn the_page_has_title_page_methods_and_the_reconstruction_note() {
     // Another specification is not described as the 2013 survey.
     let mut other = report();
     other.spec.id = "eigen".into();
-    let html = other.to_html().unwrap();
+    let html = without_charts(&other.to_html().unwrap());
     assert!(!html.contains("408") && !html.contains("Tekst tegenover figuur"));
 }
 

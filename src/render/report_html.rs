@@ -13,6 +13,7 @@ use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, Value};
 use serde::Serialize;
 
+use super::chart::{chart_svg, ChartOptions};
 use super::esc;
 use crate::analysis::{Base, Row, Table};
 use crate::consolidate::Policy;
@@ -281,9 +282,13 @@ fn largest_bases(tables: &[Table]) -> Bases {
     }
 }
 
-// until chart_svg lands
-fn figure_svg(_table: &Table) -> Result<String> {
-    Ok(String::new())
+/// The figure's chart without its title: the report shows the title as the section's heading.
+fn figure_svg(table: &Table) -> Result<String> {
+    let options = ChartOptions {
+        title: false,
+        ..ChartOptions::default()
+    };
+    chart_svg(table, &options)
 }
 
 fn figure_view(table: &Table, number: usize, spec: Option<&FigureSpec>) -> FigureView {
