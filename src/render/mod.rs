@@ -1,7 +1,7 @@
 //! The output layer: everything users look at — HTML views for notebooks and the report page,
-//! and the files a report writes — drawn from [`Table`](crate::analysis::Table)s and
-//! [`Report`](crate::report::Report)s. Every piece of text from the data passes through one
-//! escaping function, [`esc`], on its way into markup.
+//! the files a report writes and (feature `xlsx`) Excel workbooks — drawn from
+//! [`Table`](crate::analysis::Table)s and [`Report`](crate::report::Report)s. Every piece of text
+//! from the data passes through one escaping function, [`esc`], on its way into markup.
 //!
 //! Charts measure their labels with [`text`] (Liberation Sans advance widths, no fonts needed);
 //! with the `png` feature, `png::svg_to_png` rasterises an SVG with the same font, bundled.
@@ -15,6 +15,8 @@ pub mod svg;
 pub mod text;
 mod text_metrics;
 mod write;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
 pub use report_html::{HtmlOptions, TEMPLATES};
 
