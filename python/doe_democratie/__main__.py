@@ -8,6 +8,8 @@
 2013 microdata), runs a report specification (default: the 2013 report), writes one CSV per
 figure plus ``report.json`` and ``index.html`` (the HTML report; ``--templates DIR`` replaces its
 built-in templates) to ``--out`` and prints one line per figure.
+With ``--xlsx FILE`` it also writes the report as an Excel workbook (an index sheet and one sheet
+per figure) at FILE, whose folder must exist (``--out`` is written first, so it may be inside it).
 
 Exit codes (both commands):
 
@@ -15,7 +17,7 @@ Exit codes (both commands):
 * 1 -- the data has problems (they are listed); nothing else means 1.
 * 2 -- the command cannot run: bad usage, a missing or unreadable file, a file that is not UTF-8,
   an invalid instrument or report specification (also one that does not fit the instrument), an
-  output folder that cannot be written, or an unexpected internal error.
+  output folder or workbook that cannot be written, or an unexpected internal error.
 
 Everything printed that comes from the input (file names, ids, titles, values, messages) passes
 through :func:`shown`: characters that are not printable, such as terminal escape codes, appear
@@ -313,6 +315,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
     report = spec.run(survey)
     written = report.write_dir(args.out, template_dir=args.templates, data_source=data_source)
+    if args.xlsx is not None:
+        report.to_xlsx(args.xlsx)
 
     print(file=out)
     print(f"report: {shown(spec.title, 100)}", file=out)
@@ -331,6 +335,9 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         f"index.html, the HTML report); open {shown(Path(args.out) / 'index.html')}",
         file=out,
     )
+    if args.xlsx is not None:
+        print(f"wrote the workbook {shown(args.xlsx)} (an index sheet and one sheet per figure)",
+              file=out)
     return EXIT_OK
 
 
@@ -362,7 +369,8 @@ def parser() -> argparse.ArgumentParser:
         "report",
         help="run a report specification and write its tables",
         description="Validates and summarises the data, runs the report specification and "
-        "writes one CSV per figure, report.json and index.html.",
+        "writes one CSV per figure, report.json and index.html (and with --xlsx an Excel "
+        "workbook).",
         epilog=EXIT_CODES,
     )
     r.add_argument("--data", type=Path, metavar="PATH", help="respondent file (default: the "
@@ -377,6 +385,9 @@ def parser() -> argparse.ArgumentParser:
                    help="folder of HTML report templates that replace the built-in ones of the "
                    "same name (report.html, title.html, figure.html, methods.html, "
                    "inconsistencies.html, style.css; see docs/report-format.md)")
+    r.add_argument("--xlsx", type=Path, metavar="FILE", help="also write the report as an "
+                   "Excel workbook at FILE: an index sheet and one sheet per figure (the folder "
+                   "must exist; --out is written first)")
     add_limit_options(r)
     return p
 

@@ -154,6 +154,15 @@ impl PyReport {
         Ok(py.detach(|| self.inner.write_dir_with(&path, &options))?)
     }
 
+    /// Writes the report as an Excel workbook at ``path`` (str or os.PathLike): an index sheet
+    /// linking to one sheet per figure, each laid out as :meth:`Table.to_xlsx` lays it out. The
+    /// folder must exist (FileNotFoundError); a ``path`` that is a symbolic link raises
+    /// InvalidArgumentError, a folder IsADirectoryError.
+    #[cfg(feature = "xlsx")]
+    fn to_xlsx(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        Ok(py.detach(|| self.inner.write_xlsx(&path))?)
+    }
+
     /// The whole report as one self-contained HTML page: title page, table of contents, every
     /// figure as chart and table with Dutch labels and footnotes, and the method notes.
     /// ``template_dir``: a folder whose files (``report.html``, ``title.html``, ``figure.html``,

@@ -272,6 +272,16 @@ impl PyTable {
         to_json(&self.inner)
     }
 
+    /// Writes the table as a one-sheet Excel workbook at ``path`` (str or os.PathLike), laid
+    /// out as the report shows the figure: the categories as percentage cells holding the exact
+    /// shares, the base n, counts outside the base, interval bounds when the table has them,
+    /// and footnotes (docs/exports.md). The folder must exist (FileNotFoundError); a ``path``
+    /// that is a symbolic link raises InvalidArgumentError, a folder IsADirectoryError.
+    #[cfg(feature = "xlsx")]
+    fn to_xlsx(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        Ok(py.detach(|| self.inner.write_xlsx(&path))?)
+    }
+
     /// A pandas DataFrame with one column per row field, in order: question, item, group,
     /// category, label_nl (text), count, base, percentage (float; NaN where there is none),
     /// printed and rank (nullable ``Int64``), unit (text), in_base (bool), tied (nullable

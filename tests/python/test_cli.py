@@ -303,6 +303,14 @@ def test_help_documents_the_exit_codes() -> None:
     import doe_democratie.__main__ as cli
 
     assert cli.__doc__ is not None and "Exit codes" in cli.__doc__
+    assert "--xlsx FILE" in cli.__doc__
+
+
+def test_report_help_names_the_workbook_option() -> None:
+    """The workbook itself is checked in test_xlsx.py."""
+    done = run("report", "--help")
+    text = " ".join(done.stdout.split())
+    assert "--xlsx FILE also write the report as an Excel workbook at FILE" in text
 
 
 def test_reading_limits_are_options(tmp_path: Path, write: Writer) -> None:
