@@ -388,8 +388,6 @@ fn bounds(table: &Table, row: &Row) -> [Cell; 2] {
 /// Frequencies, nets and means: one line per item (and group), one column per category in scale
 /// order, then n, the categories outside the base as counts, and the interval bounds.
 fn matrix(table: &Table) -> Grid {
-    let lang = table.labels.lang;
-    let by = has_breakdown(table);
     let mut keys: Vec<(Option<&str>, &str)> = Vec::new();
     let mut categories: Vec<&Row> = Vec::new(); // the first row of each category
     for r in &table.rows {
@@ -401,73 +399,84 @@ fn matrix(table: &Table) -> Grid {
             categories.push(r);
         }
     }
-    let (inside, outside): (Vec<&Row>, Vec<&Row>) = categories.into_iter().partition(|r| r.in_base);
-    let interval = has_interval(table);
-
-    let mut header = vec![lang.pick("Item", "Item").to_string()];
-    if by {
-        header.push(lang.pick("Groep", "Group").into());
-    }
-    header.extend(inside.iter().map(|c| c.category_label.clone()));
-    header.push("n".into());
-    let count = lang.pick("aantal", "count");
-    header.extend(
-        outside
-            .iter()
-            .map(|c| format!("{} ({count})", c.category_label)),
-    );
-    if interval {
-        for c in &inside {
-            header.push(format!(
-                "{} {}",
-                c.category_label,
-                lang.pick("ondergrens", "lower")
-            ));
-            header.push(format!(
-                "{} {}",
-                c.category_label,
-                lang.pick("bovengrens", "upper")
-            ));
-        }
-    }
-
-    let rows = keys
-        .iter()
-        .map(|&(item, group)| {
-            let find = |c: &Row| table.find(item, group, &c.category);
-            let first = table.rows_for(item, group).next();
-            let mut cells = vec![label(table, first, by)];
-            if by {
-                cells.push(Cell::Text(table.group_label(group).into()));
-            }
-            cells.extend(
-                inside
-                    .iter()
-                    .map(|c| find(c).map_or(Cell::Empty, |r| value(table, r))),
-            );
-            let base = table.rows_for(item, group).find(|r| r.in_base).or(first);
-            cells.push(base.map_or(Cell::Empty, |r| Cell::Count(r.base)));
-            cells.extend(
-                outside
-                    .iter()
-                    .map(|c| find(c).map_or(Cell::Empty, |r| Cell::Count(r.count))),
-            );
-            if interval {
-                for c in &inside {
-                    match find(c) {
-                        Some(r) => cells.extend(bounds(table, r)),
-                        None => cells.extend([Cell::Empty, Cell::Empty]),
-                    }
-                }
-            }
-            cells
-        })
-        .collect();
+    let (inside, outside) = categories.into_iter().partition(|r| r.in_base);
+    let columns = Columns {
+        table,
+        by: has_breakdown(table),
+        interval: has_interval(table),
+        inside,
+        outside,
+    };
     Grid {
-        header,
-        rows,
-        labels: if by { 2 } else { 1 },
-        outside: outside.iter().map(|c| c.category_label.clone()).collect(),
+        header: columns.header(),
+        rows: keys.iter().map(|&(i, g)| columns.line(i, g)).collect(),
+        labels: if columns.by { 2 } else { 1 },
+        outside: columns
+            .outside
+            .iter()
+            .map(|c| c.category_label.clone())
+            .collect(),
+    }
+}
+
+/// The columns of a [`matrix`]: the categories inside the base (as shares, or scores for a
+/// mean) and outside it (as counts), each given by its first row.
+struct Columns<'a> {
+    table: &'a Table,
+    by: bool,
+    interval: bool,
+    inside: Vec<&'a Row>,
+    outside: Vec<&'a Row>,
+}
+
+impl Columns<'_> {
+    fn header(&self) -> Vec<String> {
+        let lang = self.table.labels.lang;
+        let mut header = vec![lang.pick("Item", "Item").to_string()];
+        if self.by {
+            header.push(lang.pick("Groep", "Group").into());
+        }
+        header.extend(self.inside.iter().map(|c| c.category_label.clone()));
+        header.push("n".into());
+        let count = lang.pick("aantal", "count");
+        for c in &self.outside {
+            header.push(format!("{} ({count})", c.category_label));
+        }
+        if self.interval {
+            let (lower, upper) = (
+                lang.pick("ondergrens", "lower"),
+                lang.pick("bovengrens", "upper"),
+            );
+            for c in &self.inside {
+                header.push(format!("{} {lower}", c.category_label));
+                header.push(format!("{} {upper}", c.category_label));
+            }
+        }
+        header
+    }
+
+    fn line(&self, item: Option<&str>, group: &str) -> Vec<Cell> {
+        let table = self.table;
+        let find = |c: &Row| table.find(item, group, &c.category);
+        let first = table.rows_for(item, group).next();
+        let mut cells = vec![label(table, first, self.by)];
+        if self.by {
+            cells.push(Cell::Text(table.group_label(group).into()));
+        }
+        for c in &self.inside {
+            cells.push(find(c).map_or(Cell::Empty, |r| value(table, r)));
+        }
+        let base = table.rows_for(item, group).find(|r| r.in_base).or(first);
+        cells.push(base.map_or(Cell::Empty, |r| Cell::Count(r.base)));
+        for c in &self.outside {
+            cells.push(find(c).map_or(Cell::Empty, |r| Cell::Count(r.count)));
+        }
+        if self.interval {
+            for c in &self.inside {
+                cells.extend(find(c).map_or([Cell::Empty, Cell::Empty], |r| bounds(table, r)));
+            }
+        }
+        cells
     }
 }
 
@@ -532,30 +541,12 @@ fn ranked(table: &Table) -> Grid {
 /// What n counts, what the percentages are, and the design and interval when there is one.
 fn footnotes(table: &Table, grid: &Grid) -> Vec<String> {
     let lang = table.labels.lang;
-    let mut notes = Vec::new();
-    if let Some(unit) = table.rows.first().map(|r| r.unit) {
-        let units = units(unit, lang);
-        notes.push(if table.measure == "mentions" {
-            lang.pick(
-                &format!("n = alle {units} in de groep; percentage = aandeel dat de optie noemde (meer antwoorden mogelijk); gelijke aantallen delen een rang."),
-                &format!("n = all {units} in the group; percentage = share that mentioned the option (several answers allowed); equal counts share a rank."),
-            )
-            .to_string()
-        } else if grid.outside.is_empty() {
-            lang.pick(
-                &format!("n = aantal {units} dat de vraag beantwoordde."),
-                &format!("n = number of {units} that answered the question."),
-            )
-            .to_string()
-        } else {
-            let outside = grid.outside.join("', '");
-            lang.pick(
-                &format!("n = aantal {units} dat de vraag beantwoordde, zonder '{outside}' (als aantal na n)."),
-                &format!("n = number of {units} that answered the question, without '{outside}' (as a count after n)."),
-            )
-            .to_string()
-        });
-    }
+    let mut notes: Vec<String> = table
+        .rows
+        .first()
+        .map(|r| base_note(table, grid, r.unit))
+        .into_iter()
+        .collect();
     if table.measure != "mean" {
         notes.push(
             lang.pick(
@@ -569,8 +560,7 @@ fn footnotes(table: &Table, grid: &Grid) -> Vec<String> {
         let mut note = format!("{}: {}", lang.pick("Ontwerp", "Design"), i.design);
         if let Some(ci) = i.ci {
             note.push_str(&format!(
-                "; {} {}, {} {}%",
-                lang.pick("interval", "interval"),
+                "; interval {}, {} {}%",
                 ci.as_str(),
                 lang.pick("betrouwbaarheid", "level"),
                 i.level * 100.0
@@ -580,6 +570,37 @@ fn footnotes(table: &Table, grid: &Grid) -> Vec<String> {
         notes.extend(i.frame_note.clone());
     }
     notes
+}
+
+/// What n counts: those who answered (without the categories outside the base), or for
+/// mentions every unit of the group.
+fn base_note(table: &Table, grid: &Grid, unit: Unit) -> String {
+    let lang = table.labels.lang;
+    let units = units(unit, lang);
+    if table.measure == "mentions" {
+        return match lang {
+            Lang::Nl => format!(
+                "n = alle {units} in de groep; percentage = aandeel dat de optie noemde (meer \
+                 antwoorden mogelijk); gelijke aantallen delen een rang."
+            ),
+            Lang::En => format!(
+                "n = all {units} in the group; percentage = share that mentioned the option \
+                 (several answers allowed); equal counts share a rank."
+            ),
+        };
+    }
+    let outside = grid.outside.join("', '");
+    match (lang, grid.outside.is_empty()) {
+        (Lang::Nl, true) => format!("n = aantal {units} dat de vraag beantwoordde."),
+        (Lang::En, true) => format!("n = number of {units} that answered the question."),
+        (Lang::Nl, false) => format!(
+            "n = aantal {units} dat de vraag beantwoordde, zonder '{outside}' (als aantal na n)."
+        ),
+        (Lang::En, false) => format!(
+            "n = number of {units} that answered the question, without '{outside}' (as a count \
+             after n)."
+        ),
+    }
 }
 
 #[cfg(test)]
