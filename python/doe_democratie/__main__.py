@@ -9,7 +9,8 @@
 figure plus ``report.json`` and ``index.html`` (the HTML report; ``--templates DIR`` replaces its
 built-in templates) to ``--out`` and prints one line per figure.
 With ``--xlsx FILE`` it also writes the report as an Excel workbook (an index sheet and one sheet
-per figure) at FILE, whose folder must exist (``--out`` is written first, so it may be inside it).
+per figure with its chart) at FILE, whose folder must exist (``--out`` is written first, so it may
+be inside it).
 
 Exit codes (both commands):
 
@@ -316,7 +317,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     report = spec.run(survey)
     written = report.write_dir(args.out, template_dir=args.templates, data_source=data_source)
     if args.xlsx is not None:
-        report.to_xlsx(args.xlsx)
+        report.to_xlsx(args.xlsx, charts=True)
 
     print(file=out)
     print(f"report: {shown(spec.title, 100)}", file=out)
@@ -386,7 +387,7 @@ def parser() -> argparse.ArgumentParser:
                    "same name (report.html, title.html, figure.html, methods.html, "
                    "inconsistencies.html, style.css; see docs/report-format.md)")
     r.add_argument("--xlsx", type=Path, metavar="FILE", help="also write the report as an "
-                   "Excel workbook at FILE: an index sheet and one sheet per figure (the folder "
+                   "Excel workbook at FILE: an index sheet and one sheet per figure with its chart (the folder "
                    "must exist; --out is written first)")
     add_limit_options(r)
     return p

@@ -157,10 +157,13 @@ impl PyReport {
     /// Writes the report as an Excel workbook at ``path`` (str or os.PathLike): an index sheet
     /// linking to one sheet per figure, each laid out as :meth:`Table.to_xlsx` lays it out. The
     /// folder must exist (FileNotFoundError); a ``path`` that is a symbolic link raises
-    /// InvalidArgumentError, a folder IsADirectoryError.
+    /// InvalidArgumentError, a folder IsADirectoryError. ``charts=True`` puts each figure's
+    /// chart under its table as an image.
     #[cfg(feature = "xlsx")]
-    fn to_xlsx(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        Ok(py.detach(|| self.inner.write_xlsx(&path))?)
+    #[pyo3(signature = (path, *, charts = false))]
+    fn to_xlsx(&self, py: Python<'_>, path: PathBuf, charts: bool) -> PyResult<()> {
+        let options = crate::render::XlsxOptions { charts };
+        Ok(py.detach(|| self.inner.write_xlsx_with(&path, &options))?)
     }
 
     /// The whole report as one self-contained HTML page: title page, table of contents, every

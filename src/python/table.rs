@@ -277,9 +277,12 @@ impl PyTable {
     /// shares, the base n, counts outside the base, interval bounds when the table has them,
     /// and footnotes (docs/exports.md). The folder must exist (FileNotFoundError); a ``path``
     /// that is a symbolic link raises InvalidArgumentError, a folder IsADirectoryError.
+    /// ``charts=True`` puts the table's chart under it as an image.
     #[cfg(feature = "xlsx")]
-    fn to_xlsx(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
-        Ok(py.detach(|| self.inner.write_xlsx(&path))?)
+    #[pyo3(signature = (path, *, charts = false))]
+    fn to_xlsx(&self, py: Python<'_>, path: std::path::PathBuf, charts: bool) -> PyResult<()> {
+        let options = crate::render::XlsxOptions { charts };
+        Ok(py.detach(|| self.inner.write_xlsx_with(&path, &options))?)
     }
 
     /// A pandas DataFrame with one column per row field, in order: question, item, group,

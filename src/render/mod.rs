@@ -19,6 +19,8 @@ mod write;
 mod xlsx;
 
 pub use report_html::{HtmlOptions, TEMPLATES};
+#[cfg(feature = "xlsx")]
+pub use xlsx::XlsxOptions;
 
 /// How much of an object a notebook shows: one size policy for every `_repr_html_` and
 /// `__repr__` of the Python module.

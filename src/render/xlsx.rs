@@ -11,7 +11,9 @@ use std::io::ErrorKind;
 use std::path::Path;
 
 use rust_xlsxwriter::utility::quote_sheet_name;
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Url, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, Format, FormatAlign, Image, Url, Workbook, Worksheet, XlsxError,
+};
 
 use crate::analysis::{Lang, Row, Table};
 use crate::error::{Error, Result};
@@ -22,6 +24,53 @@ use crate::report::Report;
 const MAX_SHEET_NAME: usize = 31;
 /// Where a figure's grid starts: its title in row 0, a blank row, the header in row 2.
 const HEADER_ROW: u32 = 2;
+
+/// Options of [`Report::write_xlsx_with`] and [`Table::write_xlsx_with`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XlsxOptions {
+    /// Put each table's chart under its footnotes as an image (PNG drawn at twice the size and
+    /// shown at its own, so it stays sharp). Needs the `png` feature; without it the option is
+    /// refused with [`Error::InvalidArgument`]. A table without a chart (mean scores) gets none.
+    pub charts: bool,
+}
+
+impl XlsxOptions {
+    fn check(&self) -> Result<()> {
+        if self.charts && !cfg!(feature = "png") {
+            return Err(Error::InvalidArgument {
+                name: "charts",
+                message: "chart images need the 'png' feature of the crate".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The chart of `table` as PNG for a sheet, when asked for and drawable.
+fn chart_png(table: &Table, options: &XlsxOptions) -> Result<Option<Vec<u8>>> {
+    if !options.charts {
+        return Ok(None);
+    }
+    #[cfg(feature = "png")]
+    {
+        use super::chart::ChartOptions;
+        let chart_options = ChartOptions {
+            title: false,
+            ..ChartOptions::default()
+        };
+        match table.chart(&chart_options) {
+            Ok(chart) => chart.to_png(2.0).map(Some),
+            // A measure without a chart (mean scores) keeps its sheet without an image.
+            Err(Error::Render { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+    #[cfg(not(feature = "png"))]
+    {
+        let _ = table;
+        Ok(None)
+    }
+}
 
 impl Report {
     /// Writes the report as an Excel workbook at `path`: an index sheet (the report's title and
@@ -35,7 +84,13 @@ impl Report {
     /// [`Error::Io`], both before anything is written. A workbook the xlsx writer refuses is
     /// [`Error::Render`].
     pub fn write_xlsx(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.write_xlsx_with(path, &XlsxOptions::default())
+    }
+
+    /// [`Report::write_xlsx`] with options (chart images).
+    pub fn write_xlsx_with(&self, path: impl AsRef<Path>, options: &XlsxOptions) -> Result<()> {
         let path = path.as_ref();
+        options.check()?;
         check_target(path)?;
         let lang = self.tables.first().map_or(Lang::Nl, |t| t.labels.lang);
         let index = lang.pick("Inhoud", "Contents");
@@ -47,8 +102,10 @@ impl Report {
         index_sheet(workbook.add_worksheet(), self, &names, lang, &styles)
             .map_err(|e| render(index, &e))?;
         for (table, name) in self.tables.iter().zip(&names[1..]) {
+            let png = chart_png(table, options)?;
             let sheet = workbook.add_worksheet();
             figure_sheet(sheet, table, name, Some(&names[0]), &styles)
+                .and_then(|row| insert_chart(sheet, row, png.as_deref()))
                 .map_err(|e| render(&table.id, &e))?;
         }
         save(&mut workbook, path)
@@ -66,19 +123,22 @@ impl Table {
     ///
     /// The file is written exactly at `path`, as [`Report::write_xlsx`] writes.
     pub fn write_xlsx(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.write_xlsx_with(path, &XlsxOptions::default())
+    }
+
+    /// [`Table::write_xlsx`] with options (the chart image).
+    pub fn write_xlsx_with(&self, path: impl AsRef<Path>, options: &XlsxOptions) -> Result<()> {
         let path = path.as_ref();
+        options.check()?;
         check_target(path)?;
+        let png = chart_png(self, options)?;
         let names = sheet_names(std::iter::once(self.id.as_str()));
         let mut workbook = Workbook::new();
         workbook.set_properties(&DocProperties::new().set_title(&self.title));
-        figure_sheet(
-            workbook.add_worksheet(),
-            self,
-            &names[0],
-            None,
-            &Styles::new(),
-        )
-        .map_err(|e| render(&self.id, &e))?;
+        let sheet = workbook.add_worksheet();
+        figure_sheet(sheet, self, &names[0], None, &Styles::new())
+            .and_then(|row| insert_chart(sheet, row, png.as_deref()))
+            .map_err(|e| render(&self.id, &e))?;
         save(&mut workbook, path)
     }
 }
@@ -245,13 +305,14 @@ fn width(lengths: impl Iterator<Item = usize>, min: usize, max: usize) -> f64 {
 }
 
 /// One figure's sheet: title, grid, footnotes and (in a report) a link back to the index.
+/// Returns the first free row under them.
 fn figure_sheet(
     sheet: &mut Worksheet,
     table: &Table,
     name: &str,
     index: Option<&str>,
     styles: &Styles,
-) -> std::result::Result<(), XlsxError> {
+) -> std::result::Result<u32, XlsxError> {
     sheet.set_name(name)?;
     sheet.write_string_with_format(0, 0, &table.title, &styles.title)?;
     let grid = if table.measure == "mentions" {
@@ -269,6 +330,23 @@ fn figure_sheet(
         let link = Url::new(format!("internal:{}!A1", quote_sheet_name(index)));
         let text = format!("← {index}");
         sheet.write_url_with_format(row + 1, 0, link.set_text(text), &styles.link)?;
+        row += 2;
+    }
+    Ok(row + 1)
+}
+
+/// The chart image under the sheet's text, drawn at twice its size and shown at its own.
+fn insert_chart(
+    sheet: &mut Worksheet,
+    row: u32,
+    png: Option<&[u8]>,
+) -> std::result::Result<(), XlsxError> {
+    if let Some(png) = png {
+        let image = Image::new_from_buffer(png)?
+            .set_scale_width(0.5)
+            .set_scale_height(0.5)
+            .set_alt_text("chart");
+        sheet.insert_image(row, 0, &image)?;
     }
     Ok(())
 }

@@ -272,8 +272,10 @@ def test_cli_writes_the_workbook(tmp_path: Path, report: dd.Report) -> None:
     done = run("report", "--out", str(out), "--xlsx", str(book))
     assert done.returncode == 0, done.stderr
     assert f"wrote the workbook {book}" in done.stdout
-    sheets = openpyxl.load_workbook(book).sheetnames
-    assert sheets == ["Inhoud", *(t.id for t in report.tables)]
+    opened = openpyxl.load_workbook(book)
+    assert opened.sheetnames == ["Inhoud", *(t.id for t in report.tables)]
+    # The command line puts every figure's chart in its sheet.
+    assert all(len(opened[t.id]._images) == 1 for t in report.tables)
 
 
 def test_cli_with_an_unwritable_workbook_exits_2(tmp_path: Path) -> None:
@@ -281,3 +283,25 @@ def test_cli_with_an_unwritable_workbook_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "error:" in done.stderr and "No such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_charts_sit_under_each_figure_as_images(report: dd.Report, tmp_path: Path) -> None:
+    report.to_xlsx(tmp_path / "charts.xlsx", charts=True)
+    book = openpyxl.load_workbook(tmp_path / "charts.xlsx")
+    assert book.sheetnames == ["Inhoud", *(t.id for t in report.tables)]
+    assert book["Inhoud"]._images == []
+    for table in report.tables:
+        sheet = book[table.id]
+        images = sheet._images
+        assert len(images) == 1, table.id
+        # The image is the chart's PNG at twice its size, anchored under the sheet's last text.
+        png = table.chart(title=False).to_png(scale=2.0)
+        assert images[0]._data() == png, table.id
+        last_text = max(c.row for col in sheet.iter_cols() for c in col if c.value is not None)
+        assert images[0].anchor._from.row + 1 > last_text, table.id
+    # Without charts=True a workbook has no images; a mean-score table has no chart to add.
+    means = dd.datasets.doe_democratie_2013().mean_scores("strategy_use")
+    means.to_xlsx(tmp_path / "mean.xlsx", charts=True)
+    assert openpyxl.load_workbook(tmp_path / "mean.xlsx").active._images == []
+    report.to_xlsx(tmp_path / "plain.xlsx")
+    assert all(s._images == [] for s in openpyxl.load_workbook(tmp_path / "plain.xlsx"))
