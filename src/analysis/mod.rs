@@ -16,6 +16,7 @@ pub use measures::{
     Options,
 };
 pub use round::{largest_remainder, round_half_up};
+pub(crate) use table::plain_number;
 pub use table::{Labels, Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};
 pub use weighting::{
     post_stratify, rake, representativeness, Margin, RakeOptions, Representativeness,

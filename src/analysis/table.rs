@@ -150,7 +150,9 @@ pub const NUMERIC_FIELDS: [&str; 11] = [
     "units",
 ];
 
-fn num(x: f64) -> String {
+/// A count or base as the CSV and HTML views write it: whole numbers without decimals, others
+/// in full precision.
+pub(crate) fn plain_number(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
     } else {
@@ -168,8 +170,8 @@ impl Row {
             self.label_nl.clone(),
             self.item_label.clone().unwrap_or_default(),
             self.category_label.clone(),
-            num(self.count),
-            num(self.base),
+            plain_number(self.count),
+            plain_number(self.base),
             self.percentage.map(|p| format!("{p}")).unwrap_or_default(),
             self.printed.map(|p| p.to_string()).unwrap_or_default(),
             self.unit.as_str().to_string(),
@@ -284,8 +286,8 @@ impl fmt::Display for Table {
                 r.item.as_deref().unwrap_or(&r.question),
                 r.group,
                 r.category,
-                num(r.count),
-                num(r.base),
+                plain_number(r.count),
+                plain_number(r.base),
                 r.printed.map(|p| format!("{p}%")).unwrap_or_default()
             )?;
         }

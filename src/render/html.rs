@@ -4,18 +4,9 @@
 use std::fmt::Write as _;
 
 use super::{esc, notebook};
-use crate::analysis::{Row, Table, TableInference};
+use crate::analysis::{plain_number, Row, Table, TableInference};
 use crate::report::Report;
 use crate::survey::Survey;
-
-/// A count as written: whole numbers without decimals.
-fn num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
-}
 
 impl Survey {
     /// An HTML overview for notebooks: counts and the first `max_rows` item summaries.
@@ -89,8 +80,8 @@ impl Table {
                 esc(self.group_label(&r.group)),
                 esc(&r.category),
                 esc(category_label(r)),
-                num(r.count),
-                num(r.base),
+                plain_number(r.count),
+                plain_number(r.base),
                 r.percentage.map(|p| format!("{p:.1}")).unwrap_or_default(),
                 r.printed.map(|p| p.to_string()).unwrap_or_default(),
                 r.unit.as_str()

@@ -1,7 +1,7 @@
 //! One bar per row: ranked mentions and net shares, with interval whiskers and significance
 //! letters when the table carries inference.
 
-use super::layout::{panels, percent, Bar, Frame, BAR_H, PAD, RULE, VALUE_SIZE};
+use super::layout::{panels, percent, row_rect, Bar, Frame, BAR_H, PAD, RULE, VALUE_SIZE};
 use crate::analysis::{Row, Table};
 use crate::render::svg::{num, TextStyle};
 use crate::render::text::text_width;
@@ -86,24 +86,9 @@ fn draw_bar(frame: &mut Frame, table: &Table, bar: &Bar<'_>, (left, width, span)
     };
     let per = width / span;
     let w = row.percentage.unwrap_or(0.0) * per;
-    let pct = row.percentage.map(|p| p.to_string()).unwrap_or_default();
-    let printed = row.printed.map(|p| p.to_string()).unwrap_or_default();
     // A zero share has no bar; its "0%" stands at the axis.
     if w > 0.0 {
-        frame.svg.rect(
-            left,
-            y,
-            w,
-            BAR_H,
-            FILL,
-            &[
-                ("item", row.item.as_deref().unwrap_or("")),
-                ("group", &row.group),
-                ("category", &row.category),
-                ("percentage", &pct),
-                ("printed", &printed),
-            ],
-        );
+        row_rect(frame, row, (left, y, w), FILL);
     }
     let mut end = left + w;
     if let Some((lower, upper)) = row.inference.as_ref().and_then(|e| e.lower.zip(e.upper)) {

@@ -321,6 +321,27 @@ pub(super) fn ink_on(fill: &str) -> &'static str {
     }
 }
 
+/// The `<rect>` of a row's segment or bar, carrying the row's item, group, category and exact and
+/// printed percentage as `data-*` attributes, so that the chart can be read back.
+pub(super) fn row_rect(frame: &mut Frame, row: &Row, (x, y, w): (f64, f64, f64), fill: &str) {
+    let pct = row.percentage.map(|p| p.to_string()).unwrap_or_default();
+    let printed = row.printed.map(|p| p.to_string()).unwrap_or_default();
+    frame.svg.rect(
+        x,
+        y,
+        w,
+        BAR_H,
+        fill,
+        &[
+            ("item", row.item.as_deref().unwrap_or("")),
+            ("group", &row.group),
+            ("category", &row.category),
+            ("percentage", &pct),
+            ("printed", &printed),
+        ],
+    );
+}
+
 /// A printed percentage as the chart labels it.
 pub(super) fn percent(row: &Row) -> Option<String> {
     row.printed.map(|p| format!("{p}%"))

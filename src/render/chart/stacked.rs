@@ -1,8 +1,8 @@
 //! 100%-stacked and diverging bars of a frequency table.
 
 use super::layout::{
-    diverging, ink_on, panels, percent, sequential, Bar, Frame, BAR_H, MISSING, PAD, RULE,
-    VALUE_SIZE,
+    diverging, ink_on, panels, percent, row_rect, sequential, Bar, Frame, BAR_H, MISSING, PAD,
+    RULE, VALUE_SIZE,
 };
 use crate::analysis::{Row, Table};
 use crate::render::svg::{num, Anchor, TextStyle, BODY_SIZE};
@@ -162,22 +162,7 @@ struct Geometry {
 
 /// One segment: a rect with the row's data, and its printed percentage inside when it fits.
 fn segment(frame: &mut Frame, row: &Row, x: f64, w: f64, y: f64, colour: &str) {
-    let pct = row.percentage.map(|p| p.to_string()).unwrap_or_default();
-    let printed = row.printed.map(|p| p.to_string()).unwrap_or_default();
-    frame.svg.rect(
-        x,
-        y,
-        w,
-        BAR_H,
-        colour,
-        &[
-            ("item", row.item.as_deref().unwrap_or("")),
-            ("group", &row.group),
-            ("category", &row.category),
-            ("percentage", &pct),
-            ("printed", &printed),
-        ],
-    );
+    row_rect(frame, row, (x, y, w), colour);
     if let Some(label) = percent(row) {
         if text_width(&label, VALUE_SIZE, false) + 4.0 <= w {
             let style = TextStyle::plain(VALUE_SIZE)
