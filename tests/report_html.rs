@@ -232,6 +232,7 @@ fn a_template_in_the_folder_replaces_the_built_in_one() {
     let options = HtmlOptions {
         template_dir: Some(dir.clone()),
         data_source: Some("mijn bestand <antwoorden.csv>".into()),
+        bundled: Some(false),
     };
     let html = report.to_html_with(&options).unwrap();
     assert!(html.contains(&format!(
@@ -327,4 +328,35 @@ fn notebook_views_show_labels_with_ids_in_titles() {
     );
     let summary = report.summary_html();
     assert!(!text_nodes(&summary).contains("seed_money"));
+}
+
+#[test]
+fn real_data_with_the_2013_specification_are_not_called_synthetic() {
+    let report = report();
+    let bundled = report
+        .to_html_with(&HtmlOptions {
+            data_source: Some("de meegeleverde reconstructie".into()),
+            bundled: Some(true),
+            ..HtmlOptions::default()
+        })
+        .unwrap();
+    assert!(bundled.contains("<strong>synthetische reconstructie</strong>"));
+    let real = report
+        .to_html_with(&HtmlOptions {
+            data_source: Some("het bestand antwoorden.csv".into()),
+            bundled: Some(false),
+            ..HtmlOptions::default()
+        })
+        .unwrap();
+    assert!(
+        !real.contains("synthetische reconstructie"),
+        "real data called synthetic"
+    );
+    assert!(real.contains("het bestand antwoorden.csv"));
+    // Without a word on the data, a report of the 2013 specification is taken to be of the
+    // bundled data, the only data it is shipped with.
+    assert!(report
+        .to_html()
+        .unwrap()
+        .contains("<strong>synthetische reconstructie</strong>"));
 }

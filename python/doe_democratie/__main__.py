@@ -315,7 +315,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     print_problems(survey.problems, out)
 
     report = spec.run(survey)
-    written = report.write_dir(args.out, template_dir=args.templates, data_source=data_source)
+    written = report.write_dir(
+        args.out, template_dir=args.templates, data_source=data_source,
+        bundled=args.data is None,
+    )
     if args.xlsx is not None:
         report.to_xlsx(args.xlsx, charts=True)
 

@@ -572,10 +572,15 @@ class Report:
         *,
         template_dir: _StrPath | None = None,
         data_source: str | None = None,
+        bundled: bool | None = None,
     ) -> list[str]: ...
     def to_xlsx(self, path: _StrPath, *, charts: bool = False) -> None: ...
     def to_html(
-        self, *, template_dir: _StrPath | None = None, data_source: str | None = None
+        self,
+        *,
+        template_dir: _StrPath | None = None,
+        data_source: str | None = None,
+        bundled: bool | None = None,
     ) -> str: ...
     def __len__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...

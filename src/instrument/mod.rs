@@ -38,8 +38,6 @@ pub const ATTRIBUTE_COLUMNS: [&str; 7] = [
     "province",
 ];
 
-/// Ids are the keys of data columns (`<question>.<item>`), so they are restricted to lower-case
-/// ASCII letters, digits and underscores.
 /// Longest short label accepted, in characters: a short label has to fit beside a chart's bar.
 pub const MAX_SHORT_LABEL_LEN: usize = 60;
 
@@ -62,6 +60,8 @@ fn check_short_label(at: &str, field: &str, label: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// Ids are the keys of data columns (`<question>.<item>`), so they are restricted to lower-case
+/// ASCII letters, digits and underscores.
 pub(crate) fn check_id(at: &str, id: &str) -> Result<()> {
     if id.is_empty() {
         return Err(Error::instrument(at, "empty id"));

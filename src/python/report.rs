@@ -137,19 +137,22 @@ impl PyReport {
     /// Writes ``<figure id>.csv`` per figure, ``report.json`` (everything) and ``index.html``
     /// into ``path`` (created if needed); returns the names of the files written. Every file is
     /// created directly inside ``path``: a table id that is not a safe file-name stem raises
-    /// InvalidArgumentError before anything is written. ``template_dir`` and ``data_source`` are
+    /// InvalidArgumentError before anything is written. ``template_dir``, ``data_source`` and
+    /// ``bundled`` are
     /// those of :meth:`to_html`; a template that fails raises RenderError and writes nothing.
-    #[pyo3(signature = (path, *, template_dir=None, data_source=None))]
+    #[pyo3(signature = (path, *, template_dir=None, data_source=None, bundled=None))]
     fn write_dir(
         &self,
         py: Python<'_>,
         path: PathBuf,
         template_dir: Option<PathBuf>,
         data_source: Option<String>,
+        bundled: Option<bool>,
     ) -> PyResult<Vec<String>> {
         let options = HtmlOptions {
             template_dir,
             data_source,
+            bundled,
         };
         Ok(py.detach(|| self.inner.write_dir_with(&path, &options))?)
     }
@@ -171,17 +174,21 @@ impl PyReport {
     /// ``template_dir``: a folder whose files (``report.html``, ``title.html``, ``figure.html``,
     /// ``methods.html``, ``inconsistencies.html``, ``style.css``) replace the built-in templates
     /// of the same name. ``data_source``: what data the report was computed from, in words.
+    /// ``bundled``: whether they are the bundled synthetic reconstruction, which the page then
+    /// says prominently (None: assumed for the 2013 specification without ``data_source``).
     /// Raises RenderError naming the template file and line when a template fails.
-    #[pyo3(signature = (*, template_dir=None, data_source=None))]
+    #[pyo3(signature = (*, template_dir=None, data_source=None, bundled=None))]
     fn to_html(
         &self,
         py: Python<'_>,
         template_dir: Option<PathBuf>,
         data_source: Option<String>,
+        bundled: Option<bool>,
     ) -> PyResult<String> {
         let options = HtmlOptions {
             template_dir,
             data_source,
+            bundled,
         };
         Ok(py.detach(|| self.inner.to_html_with(&options))?)
     }

@@ -23,7 +23,7 @@ macro_rules! inference_args {
     };
 }
 
-use crate::report::notebook::ROWS as HTML_ROWS;
+use crate::render::notebook::ROWS as HTML_ROWS;
 
 /// An instrument together with respondent data validated against it.
 ///

@@ -11,7 +11,7 @@ use crate::Error;
 
 use super::chart::PyChart;
 
-use crate::report::notebook::{REPR_ROWS, ROWS as HTML_ROWS};
+use crate::render::notebook::{REPR_ROWS, ROWS as HTML_ROWS};
 
 /// A tidy result table: one row per item × group × category with the weighted count, its base,
 /// the exact percentage and the percentage as the report prints it.

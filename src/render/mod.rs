@@ -33,7 +33,8 @@ pub mod notebook {
     pub const REPR_ROWS: usize = 20;
 }
 
-/// Escapes text for HTML and SVG element content and attribute values.
+/// Escapes text for HTML and SVG element content and attribute values; control characters that
+/// XML forbids become U+FFFD.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -43,6 +44,13 @@ pub fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // XML 1.0 forbids these control characters anywhere (a form feed pasted from a PDF
+            // would make a chart unreadable); show them as the replacement character.
+            c if (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}') =>
+            {
+                out.push('\u{fffd}');
+            }
             c => out.push(c),
         }
     }

@@ -1,4 +1,4 @@
-//! SVG → PNG with [`resvg`], for the README's pictures, Excel images and `_repr_png_` (cargo
+//! SVG → PNG with [`resvg`], for the README's pictures, Excel images and `Chart.to_png()` (cargo
 //! feature `png`, on in the Python wheel).
 //!
 //! Text is drawn with Liberation Sans Regular and Bold 2.1.5, **bundled** in the crate

@@ -47,6 +47,11 @@ pub struct HtmlOptions {
     /// What data the report was computed from, in words, shown on the title page and in the
     /// method notes (e.g. a file name, or that the data are the bundled synthetic reconstruction).
     pub data_source: Option<String>,
+    /// Whether the data are the bundled synthetic reconstruction of the 2013 microdata, which
+    /// the page then says prominently. `None`: assumed for the 2013 specification when
+    /// `data_source` is not given; give `Some(false)` for real data read with that
+    /// specification (the command line does so for `--data`).
+    pub bundled: Option<bool>,
 }
 
 impl Report {
@@ -168,6 +173,8 @@ struct PageContext {
     generator: String,
     report: ReportInfo,
     is_2013: bool,
+    /// The bundled synthetic reconstruction: the page warns that the answers are invented.
+    synthetic: bool,
     data_source: String,
     bases: Bases,
     figures: Vec<FigureView>,
@@ -258,6 +265,8 @@ fn page_context(report: &Report, options: &HtmlOptions) -> Value {
             title: report.spec.title.clone(),
         },
         is_2013: report.spec.id == "doe_democratie_2013",
+        synthetic: report.spec.id == "doe_democratie_2013"
+            && options.bundled.unwrap_or(options.data_source.is_none()),
         data_source: options.data_source.clone().unwrap_or_default(),
         bases: largest_bases(&report.tables),
         figures,

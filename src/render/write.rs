@@ -6,24 +6,38 @@ use super::HtmlOptions;
 use crate::error::{Error, Result};
 use crate::report::{check_ids, file_in, Report};
 
-/// Writes `bytes` to the file `path` the user chose, refusing a symbolic link there (it could
-/// carry the write out of the chosen folder) and a folder.
-pub(crate) fn write_file(path: &Path, bytes: &[u8], what: &'static str) -> Result<()> {
-    if let Ok(meta) = std::fs::symlink_metadata(path) {
-        let fault = if meta.file_type().is_symlink() {
-            Some("is a symbolic link; files are not written through links, which may lead out of the folder")
-        } else if meta.is_dir() {
-            Some("is a folder")
-        } else {
-            None
-        };
-        if let Some(fault) = fault {
-            return Err(Error::InvalidArgument {
-                name: what,
-                message: format!("'{}' {fault}", path.display()),
-            });
-        }
+/// Refuses a target that is a symbolic link (the write would land wherever it points, possibly
+/// outside the chosen folder: [`Error::InvalidArgument`] named `what`) or a folder
+/// ([`Error::Io`] of kind `IsADirectory`). Every file this crate writes is checked so first.
+pub(crate) fn check_target(path: &Path, what: &'static str) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Err(Error::InvalidArgument {
+            name: what,
+            message: format!(
+                "'{}' is a symbolic link; files are not written through links, which may lead \
+                 out of the folder",
+                path.display()
+            ),
+        });
     }
+    if meta.is_dir() {
+        return Err(Error::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a folder, not a file",
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to the file `path` the user chose, after [`check_target`].
+pub(crate) fn write_file(path: &Path, bytes: &[u8], what: &'static str) -> Result<()> {
+    check_target(path, what)?;
     std::fs::write(path, bytes).map_err(|source| Error::Io {
         path: path.display().to_string(),
         source,
@@ -67,19 +81,10 @@ impl Report {
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         // A symbolic link already in the folder under one of the names would carry the write
-        // elsewhere: refuse before anything is written.
-        if let Some(link) = paths
-            .iter()
-            .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
-        {
-            return Err(Error::InvalidArgument {
-                name: "dir",
-                message: format!(
-                    "'{}' is a symbolic link; a report is not written through links, which may \
-                     lead out of the folder",
-                    link.display()
-                ),
-            });
+        // elsewhere, and a folder under one would fail halfway: refuse before anything is
+        // written.
+        for path in &paths {
+            check_target(path, "dir")?;
         }
         let mut written = Vec::with_capacity(files.len());
         for ((name, text), path) in files.into_iter().zip(paths) {

@@ -7,7 +7,6 @@
 //! percentage number format, never the report's rounding. A sheet's grid ends at a known row and
 //! column, so something drawn beside it (a chart image) has a free place.
 
-use std::io::ErrorKind;
 use std::path::Path;
 
 use rust_xlsxwriter::utility::quote_sheet_name;
@@ -15,6 +14,7 @@ use rust_xlsxwriter::{
     DocProperties, Format, FormatAlign, Image, Url, Workbook, Worksheet, XlsxError,
 };
 
+use super::write::check_target;
 use crate::analysis::{Lang, Row, Table};
 use crate::error::{Error, Result};
 use crate::instrument::Unit;
@@ -91,7 +91,7 @@ impl Report {
     pub fn write_xlsx_with(&self, path: impl AsRef<Path>, options: &XlsxOptions) -> Result<()> {
         let path = path.as_ref();
         options.check()?;
-        check_target(path)?;
+        check_target(path, "path")?;
         let lang = self.tables.first().map_or(Lang::Nl, |t| t.labels.lang);
         let index = lang.pick("Inhoud", "Contents");
         let names =
@@ -130,7 +130,7 @@ impl Table {
     pub fn write_xlsx_with(&self, path: impl AsRef<Path>, options: &XlsxOptions) -> Result<()> {
         let path = path.as_ref();
         options.check()?;
-        check_target(path)?;
+        check_target(path, "path")?;
         let png = chart_png(self, options)?;
         let names = sheet_names(std::iter::once(self.id.as_str()));
         let mut workbook = Workbook::new();
@@ -148,30 +148,6 @@ fn render(what: &str, e: &XlsxError) -> Error {
         what: "xlsx".into(),
         message: format!("sheet '{what}': {e}"),
     }
-}
-
-/// Refuses a target that is a symbolic link (the write would land wherever it points) or a
-/// folder; anything else is left to the write itself.
-fn check_target(path: &Path) -> Result<()> {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return Ok(());
-    };
-    if meta.file_type().is_symlink() {
-        return Err(Error::InvalidArgument {
-            name: "path",
-            message: format!(
-                "'{}' is a symbolic link; a workbook is not written through links",
-                path.display()
-            ),
-        });
-    }
-    if meta.is_dir() {
-        return Err(Error::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::new(ErrorKind::IsADirectory, "is a folder, not a file"),
-        });
-    }
-    Ok(())
 }
 
 fn save(workbook: &mut Workbook, path: &Path) -> Result<()> {

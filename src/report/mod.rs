@@ -13,10 +13,6 @@
 
 mod file;
 
-/// Kept here for code written against it: the notebook size policy lives with the rest of the
-/// rendering.
-pub use crate::render::notebook;
-
 use serde::{Deserialize, Serialize};
 
 pub use file::MAX_FIGURE_ID_LEN;

@@ -57,9 +57,7 @@ def test_kinds_and_languages(survey: dd.Survey) -> None:
     table = survey.frequencies("strategy_use", lang="en")
     svg = table.chart(kind="diverging").svg
     texts = [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text")]
-    assert "Often, this is common practice" in texts or any(
-        "Often" in t for t in texts
-    )
+    assert "Often, this is common practice" in texts
     assert any(t.startswith("n = number of municipalities") for t in texts)
     with pytest.raises(dd.RenderError, match="use kind 'bars'"):
         survey.mentions("forms_most_typical").chart(kind="stacked")
@@ -104,5 +102,5 @@ def test_save_refuses_links_and_folders(survey: dd.Survey, tmp_path: Path) -> No
         chart.save(inside / "c.svg")
     assert outside.read_text(encoding="utf-8") == "keep"
     (inside / "d.svg").mkdir()
-    with pytest.raises(dd.InvalidArgumentError, match="is a folder"):
+    with pytest.raises(IsADirectoryError):
         chart.save(inside / "d.svg")

@@ -217,10 +217,13 @@ pub(super) fn panels(table: &Table, short: bool) -> Vec<Panel<'_>> {
                 rows: table.rows.iter().filter(|r| r.group == *g).collect(),
             })
             .collect();
-        return vec![Panel {
-            heading: None,
-            bars,
-        }];
+        // One item of a grid broken down: the heading names the item, the bars the groups.
+        let heading = table
+            .rows
+            .first()
+            .filter(|r| r.item.is_some())
+            .map(item_label);
+        return vec![Panel { heading, bars }];
     }
     groups
         .iter()

@@ -153,6 +153,13 @@ impl Table {
                     ),
                 ))
             }
+            ChartKind::Bars if self.measure == "frequencies" => {
+                return Err(refuse(
+                    self,
+                    "a frequency table has several categories per item; use kind 'stacked' or \
+                     'diverging', or the net shares of the question for bars",
+                ))
+            }
             ChartKind::Diverging => stacked::draw(self, &mut frame, true),
             ChartKind::Stacked => stacked::draw(self, &mut frame, false),
             ChartKind::Bars | ChartKind::Auto => bars::draw(self, &mut frame),

@@ -13,8 +13,8 @@ use crate::render::text::text_width;
 struct Scale<'a> {
     /// Category id, label and colour, in scale order.
     categories: Vec<(&'a str, &'a str, &'static str)>,
-    /// Label of the first category outside the base ('weet niet'), if any bar has one.
-    outside: Option<&'a str>,
+    /// Labels of the categories outside the base ('weet niet'), in scale order.
+    outside: Vec<&'a str>,
     /// Label of the first missing code inside the base, if any.
     missing_in_base: Option<&'a str>,
 }
@@ -23,11 +23,13 @@ impl<'a> Scale<'a> {
     fn of(table: &'a Table, diverge: bool) -> Self {
         let mut substantive: Vec<(&str, &str)> = Vec::new();
         let mut missing: Vec<(&str, &str)> = Vec::new();
-        let mut outside = None;
+        let mut outside: Vec<&str> = Vec::new();
         for r in &table.rows {
             let entry = (r.category.as_str(), r.category_label.as_str());
             if !r.in_base {
-                outside.get_or_insert(entry.1);
+                if !outside.contains(&entry.1) {
+                    outside.push(entry.1);
+                }
             } else if table.is_missing(r) {
                 if !missing.contains(&entry) {
                     missing.push(entry);
@@ -289,10 +291,27 @@ fn notes(table: &Table, frame: &Frame, scale: &Scale<'_>, diverge: bool) -> Vec<
              percentages rounded as the report prints them, adding up to 100% per bar."
         ),
     )];
-    if let Some(label) = scale.outside {
+    if !scale.outside.is_empty() {
+        let labels = scale
+            .outside
+            .iter()
+            .map(|l| format!("‘{l}’"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (nl, en) = if scale.outside.len() == 1 {
+            (
+                "telt niet mee in de basis; het aantal staat",
+                "is outside the base; its count is shown",
+            )
+        } else {
+            (
+                "tellen niet mee in de basis; de aantallen staan",
+                "are outside the base; their counts are shown",
+            )
+        };
         notes.push(frame.say(
-            format!("‘{label}’ telt niet mee in de basis; het aantal staat naast de balk."),
-            format!("‘{label}’ is outside the base; its count is shown beside the bar."),
+            format!("{labels} {nl} naast de balk."),
+            format!("{labels} {en} beside the bar."),
         ));
     }
     if let Some(label) = scale.missing_in_base {
