@@ -7,8 +7,8 @@
 //! (`tests/data/published/published_numbers.json`). Where the report contradicts itself the data
 //! follow one documented reading (`data/README.md`). Never read it as real answers.
 
+use crate::data::{ReadOptions, Survey};
 use crate::instrument::Instrument;
-use crate::survey::{ReadOptions, Survey};
 
 /// The reconstructed 2013 microdata as CSV text (the file `data/doe_democratie_2013_reconstructed.csv`).
 pub const DOE_DEMOCRATIE_2013_CSV: &str =

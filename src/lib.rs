@@ -48,14 +48,14 @@ pub mod instrument;
 mod python;
 pub mod render;
 pub mod report;
-mod survey;
 
+pub use analysis::ItemSummary;
 pub use analysis::Weights;
 pub use consolidate::{Policy, Rules, WeightedColumn};
 pub use data::Frame;
+pub use data::{ReadOptions, Survey};
 pub use error::{Error, Result};
 pub use instrument::Instrument;
-pub use survey::{ItemSummary, ReadOptions, Survey};
 
 // The README's Rust examples run as doctests, so the quick start cannot drift from the API.
 #[doc = include_str!("../README.md")]

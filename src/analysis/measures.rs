@@ -17,9 +17,9 @@ use super::inference::{adjust_tests, Estimate, GroupTest, Inference, Quantity, T
 use super::round::{largest_remainder, round_half_up};
 use super::table::{Labels, Row, Table};
 use crate::consolidate::{consolidate_with_groups, to_u32, Groups, Rules, WeightedColumn};
+use crate::data::Survey;
 use crate::error::{Error, Result};
 use crate::instrument::{Code, ColumnKind, Item, MissingCode, Question, QuestionKind, Scale, Unit};
-use crate::survey::Survey;
 
 /// A respondent attribute to break results down by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

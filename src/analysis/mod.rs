@@ -5,6 +5,7 @@
 pub mod inference;
 mod measures;
 mod round;
+mod survey;
 mod table;
 pub mod weighting;
 
@@ -16,6 +17,7 @@ pub use measures::{
     Options,
 };
 pub use round::{largest_remainder, round_half_up};
+pub use survey::ItemSummary;
 pub(crate) use table::plain_number;
 pub use table::{Labels, Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};
 pub use weighting::{

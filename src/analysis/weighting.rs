@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::measures::Attribute;
+use crate::data::Survey;
 use crate::data::{Frame, Municipality, Strata};
 use crate::error::{Error, Result};
-use crate::survey::Survey;
 
 /// How weights were computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

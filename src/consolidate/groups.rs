@@ -1,8 +1,8 @@
 //! Respondents grouped by municipality, computed once per survey.
 
 use super::to_u32;
+use crate::data::Survey;
 use crate::error::Result;
-use crate::Survey;
 
 /// The respondents of a survey grouped by municipality in a compressed (CSR) layout: the
 /// respondents of municipality `m` are `members[offsets[m]..offsets[m + 1]]`, in input order.

@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::{to_u32, Groups, Policy, Rules};
+use crate::data::Survey;
 use crate::error::{Error, Result};
 use crate::instrument::{Code, ColumnKind, Instrument, Unit};
-use crate::Survey;
 
 /// Answers of one data column at the question's unit of analysis, in long form: entry `i` says
 /// that unit `units[i]` answered `codes[i]` with weight `weights[i]`.

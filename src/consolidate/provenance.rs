@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::kernel::{column_codes, Layout};
 use super::Groups;
+use crate::data::Survey;
 use crate::error::Result;
 use crate::instrument::{Code, ColumnKind, Unit, NO_ANSWER};
-use crate::Survey;
 
 /// A municipality whose respondents gave different answers to one column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,10 +2,10 @@
 //! peers (the R reference script reads exactly this table).
 
 use super::{consolidate_all, Policy, Rules, WeightedColumn};
+use crate::data::Survey;
 use crate::data::{Column, DataTable};
 use crate::error::Result;
 use crate::instrument::{Code, ColumnKind, Instrument, Unit};
-use crate::Survey;
 
 /// The municipalities of `survey` with their attributes (see [`Survey::municipalities`]) and,
 /// per municipality-unit column, the consolidated answer under `rules`:
@@ -97,4 +97,12 @@ fn codes(col: &WeightedColumn, n: usize) -> Vec<Option<f64>> {
         }
     }
     out
+}
+
+impl Survey {
+    /// [`consolidate::consolidated_table`](crate::consolidate::consolidated_table): one row per
+    /// municipality with its attributes and consolidated answers under `rules`.
+    pub fn consolidated(&self, rules: &crate::consolidate::Rules) -> Result<DataTable> {
+        crate::consolidate::consolidated_table(self, rules)
+    }
 }

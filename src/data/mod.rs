@@ -8,6 +8,7 @@ mod frame;
 mod problem;
 mod raw;
 mod responses;
+mod survey;
 mod validate;
 mod wide;
 
@@ -17,5 +18,6 @@ pub use problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
 pub(crate) use raw::{decode_utf8, read_bytes};
 pub use raw::{parse_csv, parse_json_records, Cell, Limits, RawTable, RecordsBuilder};
 pub use responses::{Municipality, Responses};
+pub use survey::{ReadOptions, Survey};
 pub use validate::validate;
 pub use wide::{Column, DataTable};

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use super::{esc, notebook};
 use crate::analysis::{plain_number, Row, Table, TableInference};
+use crate::data::Survey;
 use crate::report::Report;
-use crate::survey::Survey;
 
 impl Survey {
     /// An HTML overview for notebooks: counts and the first `max_rows` item summaries.

@@ -19,8 +19,8 @@ pub use file::MAX_FIGURE_ID_LEN;
 pub(crate) use file::{check_ids, file_in};
 
 use crate::analysis::{self, Options, Table};
+use crate::data::Survey;
 use crate::error::{Error, Result};
-use crate::survey::Survey;
 
 /// What a figure computes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

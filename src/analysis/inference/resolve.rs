@@ -5,8 +5,8 @@ use super::Inference;
 use crate::analysis::measures::Attribute;
 use crate::analysis::weighting::{place, post_stratify, WeightingMethod, Weights};
 use crate::data::Frame;
+use crate::data::Survey;
 use crate::error::{Error, Result};
-use crate::survey::Survey;
 
 /// The design of `survey`'s municipalities that `inference` declares.
 pub fn resolve(survey: &Survey, inference: &Inference) -> Result<Design> {

@@ -8,9 +8,9 @@ use crate::analysis::inference::{
     GroupTest, Inference, Quantity, TableInference, TestInput,
 };
 use crate::consolidate::WeightedColumn;
+use crate::data::Survey;
 use crate::error::{Error, Result};
 use crate::instrument::{Code, Unit};
-use crate::survey::Survey;
 
 /// What one row of a measure estimates: `Σ coef·weight(code)` over the numerator codes, divided
 /// by the weight of the base.

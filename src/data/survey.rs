@@ -5,12 +5,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{self, Options, Table};
-use crate::analysis::{Attribute, RakeOptions, Representativeness, Weights};
-use crate::data::Frame;
 use crate::data::{self, Column, DataTable, Limits, RawTable, Responses, ValidationReport};
 use crate::error::{Error, Result};
-use crate::instrument::{ColumnKind, Instrument, NO_ANSWER};
+use crate::instrument::Instrument;
 
 /// How to read respondent data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,27 +39,6 @@ impl ReadOptions {
             ..Self::default()
         }
     }
-}
-
-/// Answer counts of one data column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ItemSummary {
-    /// Column name, `<question>.<item>` or `<question>`.
-    pub column: String,
-    /// Question id.
-    pub question: String,
-    /// Item id, for grids and multi-select options.
-    pub item: Option<String>,
-    /// Whether the column was in the input at all (absent = not asked, every cell missing).
-    pub asked: bool,
-    /// Substantive answers (for a multi-select option: 0 or 1; for open text: non-empty).
-    pub answered: usize,
-    /// Answers with a missing code such as 'weet niet'.
-    pub dont_know: usize,
-    /// Empty cells (all respondents when the column was not asked).
-    pub missing: usize,
-    /// For multi-select options: how many respondents picked it.
-    pub picked: Option<usize>,
 }
 
 /// An instrument together with respondent data validated against it.
@@ -220,16 +196,6 @@ impl Survey {
         self.responses.n_municipalities()
     }
 
-    /// [`analysis::frequencies`] of a coded question.
-    pub fn frequencies(&self, question: &str, options: &Options) -> Result<Table> {
-        analysis::frequencies(self, question, options)
-    }
-
-    /// [`analysis::net_shares`] (e.g. the top-2 box) of a coded question.
-    pub fn net_shares(&self, question: &str, net: &str, options: &Options) -> Result<Table> {
-        analysis::net_shares(self, question, net, options)
-    }
-
     /// One row per municipality: `municipality`, `municipality_name`, `inhabitants`,
     /// `size_class`, `province` and `respondents` (how many of its respondents are in the data).
     pub fn municipalities(&self) -> DataTable {
@@ -263,94 +229,6 @@ impl Survey {
             let _ = table.push(name, column);
         }
         table
-    }
-
-    /// [`consolidate::consolidated_table`](crate::consolidate::consolidated_table): one row per
-    /// municipality with its attributes and consolidated answers under `rules`.
-    pub fn consolidated(&self, rules: &crate::consolidate::Rules) -> Result<DataTable> {
-        crate::consolidate::consolidated_table(self, rules)
-    }
-
-    /// [`analysis::mean_scores`]: the mean category code of every item of an ordinal question.
-    pub fn mean_scores(&self, question: &str, options: &Options) -> Result<Table> {
-        analysis::mean_scores(self, question, options)
-    }
-
-    /// [`analysis::mentions`]: the mention ranking of a multi-select question.
-    pub fn mentions(&self, question: &str, options: &Options) -> Result<Table> {
-        analysis::mentions(self, question, options)
-    }
-
-    /// Answered / 'weet niet' / missing counts for every data column, in questionnaire order.
-    pub fn item_summary(&self) -> Vec<ItemSummary> {
-        let n = self.n_respondents();
-        let questions = self.instrument.questions();
-        self.instrument
-            .columns()
-            .iter()
-            .enumerate()
-            .filter_map(|(pos, col)| {
-                // A validated instrument's columns always name an existing question and item.
-                let (_, q) = questions.get_index(col.question)?;
-                let item = col
-                    .item
-                    .and_then(|i| q.items().get(i))
-                    .map(|i| i.id.clone());
-                let asked = self.responses.is_asked(pos);
-                let (mut answered, mut dont_know, mut picked) = (0, 0, None);
-                match (col.kind, self.responses.codes(pos)) {
-                    (ColumnKind::Text, _) => {
-                        let cells = self.responses.text(pos).unwrap_or_default();
-                        answered = cells.iter().filter(|c| c.is_some()).count();
-                    }
-                    (ColumnKind::Flag, Some(codes)) => {
-                        answered = codes.iter().filter(|&&c| c != NO_ANSWER).count();
-                        picked = Some(codes.iter().filter(|&&c| c == 1).count());
-                    }
-                    (ColumnKind::Coded, Some(codes)) => {
-                        let scale = self.instrument.scale_of(q)?;
-                        for &c in codes {
-                            if c == NO_ANSWER {
-                                continue;
-                            }
-                            if scale.is_substantive(c) {
-                                answered += 1;
-                            } else {
-                                dont_know += 1;
-                            }
-                        }
-                    }
-                    (_, None) => return None,
-                }
-                Some(ItemSummary {
-                    column: col.name.clone(),
-                    question: q.id.clone(),
-                    item,
-                    asked,
-                    answered,
-                    dont_know,
-                    missing: n - answered - dont_know,
-                    picked,
-                })
-            })
-            .collect()
-    }
-
-    /// [`analysis::post_stratify`]: municipality weights N_h / n_h over the frame's strata of
-    /// `by`.
-    pub fn post_stratify(&self, frame: &Frame, by: Attribute) -> Result<Weights> {
-        analysis::post_stratify(self, frame, by)
-    }
-
-    /// [`analysis::rake`]: municipality weights raked to the frame's margins.
-    pub fn rake(&self, frame: &Frame, options: &RakeOptions) -> Result<Weights> {
-        analysis::rake(self, frame, options)
-    }
-
-    /// [`analysis::representativeness`]: the responding municipalities against the frame's
-    /// margin of `by`, with a χ² goodness-of-fit test.
-    pub fn representativeness(&self, frame: &Frame, by: Attribute) -> Result<Representativeness> {
-        analysis::representativeness(self, frame, by)
     }
 }
 
