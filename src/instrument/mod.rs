@@ -209,6 +209,237 @@ fn end_position(text: &str) -> (usize, usize) {
     (line, end - line_start)
 }
 
+/// Unique role, province and size-class levels; size classes ascending from 0 inhabitants.
+fn check_attributes(attributes: &Attributes) -> Result<()> {
+    unique_levels(
+        "attributes.roles",
+        attributes
+            .roles
+            .iter()
+            .map(|l| (l.id.as_str(), l.label_nl.as_str())),
+    )?;
+    unique_levels(
+        "attributes.provinces",
+        attributes
+            .provinces
+            .iter()
+            .map(|l| (l.id.as_str(), l.label_nl.as_str())),
+    )?;
+    unique_levels(
+        "attributes.size_classes",
+        attributes
+            .size_classes
+            .iter()
+            .map(|l| (l.id.as_str(), l.label_nl.as_str())),
+    )?;
+    if let Some(first) = attributes.size_classes.first() {
+        if first.min_inhabitants != 0 {
+            return Err(Error::instrument(
+                format!("attributes.size_classes[{}]", first.id),
+                "the first size class must start at 0 inhabitants",
+            ));
+        }
+    }
+    for pair in attributes.size_classes.windows(2) {
+        if pair[1].min_inhabitants <= pair[0].min_inhabitants {
+            return Err(Error::instrument(
+                format!("attributes.size_classes[{}]", pair[1].id),
+                format!(
+                    "min_inhabitants {} is not above the previous class's {}",
+                    pair[1].min_inhabitants, pair[0].min_inhabitants
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The groupings by id, each with a valid id, a Dutch label and unique levels.
+fn grouping_map(groupings: Vec<Grouping>) -> Result<IndexMap<String, Grouping>> {
+    let mut map = IndexMap::new();
+    for g in groupings {
+        let at = format!("groupings[{}]", g.id);
+        check_id(&at, &g.id)?;
+        if g.label_nl.trim().is_empty() {
+            return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
+        }
+        if g.levels.is_empty() {
+            return Err(Error::instrument(
+                &at,
+                "a grouping needs at least one level",
+            ));
+        }
+        unique_levels(
+            &format!("{at}.levels"),
+            g.levels
+                .iter()
+                .map(|l| (l.id.as_str(), l.label_nl.as_str())),
+        )?;
+        if map.contains_key(&g.id) {
+            return Err(Error::instrument(&at, "duplicate grouping id"));
+        }
+        map.insert(g.id.clone(), g);
+    }
+    Ok(map)
+}
+
+/// The scales by id (each scale checked itself when it was built).
+fn scale_map(scales: Vec<Scale>) -> Result<IndexMap<String, Scale>> {
+    let mut map = IndexMap::new();
+    for s in scales {
+        if map.contains_key(s.id()) {
+            return Err(Error::instrument(
+                format!("scales[{}]", s.id()),
+                "duplicate scale id",
+            ));
+        }
+        map.insert(s.id().to_string(), s);
+    }
+    Ok(map)
+}
+
+/// The questions by id, each checked with [`check_question`] and its items with
+/// [`check_items`].
+fn question_map(
+    questions: Vec<Question>,
+    scales: &IndexMap<String, Scale>,
+    groupings: &IndexMap<String, Grouping>,
+) -> Result<IndexMap<String, Question>> {
+    let mut map: IndexMap<String, Question> = IndexMap::new();
+    for q in questions {
+        let at = format!("questions[{}]", q.id);
+        if map.contains_key(&q.id) {
+            check_id(&at, &q.id)?;
+            return Err(Error::instrument(&at, "duplicate question id"));
+        }
+        check_question(&q, &at, scales)?;
+        check_items(&q, &at, groupings)?;
+        map.insert(q.id.clone(), q);
+    }
+    Ok(map)
+}
+
+/// A question's id, text, scale and item count (and `max_picks` of a multi-select question).
+fn check_question(q: &Question, at: &str, scales: &IndexMap<String, Scale>) -> Result<()> {
+    check_id(at, &q.id)?;
+    if ATTRIBUTE_COLUMNS.contains(&q.id.as_str()) {
+        return Err(Error::instrument(
+            at,
+            format!("'{}' is reserved for a respondent attribute column", q.id),
+        ));
+    }
+    if q.text_nl.trim().is_empty() {
+        return Err(Error::instrument(at, "empty Dutch question text (text_nl)"));
+    }
+    if let Some(scale) = q.scale_id() {
+        if !scales.contains_key(scale) {
+            return Err(Error::instrument(
+                at,
+                format!(
+                    "scale '{scale}' is not defined; defined scales: {}",
+                    scales.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    match &q.kind {
+        QuestionKind::Grid { items, .. } | QuestionKind::MultiSelect { options: items, .. }
+            if items.is_empty() =>
+        {
+            Err(Error::instrument(
+                at,
+                format!("a {} question needs at least one item", q.kind_name()),
+            ))
+        }
+        QuestionKind::MultiSelect {
+            options,
+            max_picks: Some(max),
+        } if *max == 0 || *max as usize > options.len() => Err(Error::instrument(
+            at,
+            format!(
+                "max_picks {max} must lie between 1 and the {} options",
+                options.len()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A question's items: unique valid ids, both labels, sound short labels, declared tags.
+fn check_items(q: &Question, at: &str, groupings: &IndexMap<String, Grouping>) -> Result<()> {
+    let mut item_ids = HashSet::new();
+    for item in q.items() {
+        let at = format!("{at}.items[{}]", item.id);
+        check_id(&at, &item.id)?;
+        if !item_ids.insert(item.id.as_str()) {
+            return Err(Error::instrument(&at, "duplicate item id"));
+        }
+        if item.label_nl.trim().is_empty() {
+            return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
+        }
+        if item.label_en.trim().is_empty() {
+            return Err(Error::instrument(&at, "empty English label (label_en)"));
+        }
+        check_short_label(&at, "short_label_nl", item.short_label_nl.as_deref())?;
+        check_short_label(&at, "short_label_en", item.short_label_en.as_deref())?;
+        for (key, value) in &item.tags {
+            let Some(g) = groupings.get(key) else {
+                return Err(Error::instrument(
+                    &at,
+                    format!("tag '{key}' names no grouping of the instrument"),
+                ));
+            };
+            if !g.levels.iter().any(|l| &l.id == value) {
+                return Err(Error::instrument(
+                    &at,
+                    format!("'{value}' is not a level of grouping '{key}'"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The data columns of the questions, in questionnaire order: one per single-choice or open
+/// question, one per grid item or multi-select option.
+fn data_columns(questions: &IndexMap<String, Question>) -> Vec<Column> {
+    let mut columns = Vec::new();
+    for (qi, q) in questions.values().enumerate() {
+        let names = q.column_names();
+        match &q.kind {
+            QuestionKind::SingleChoice { .. } | QuestionKind::OpenText => {
+                let kind = if matches!(q.kind, QuestionKind::OpenText) {
+                    ColumnKind::Text
+                } else {
+                    ColumnKind::Coded
+                };
+                columns.push(Column {
+                    name: names[0].clone(),
+                    question: qi,
+                    item: None,
+                    kind,
+                });
+            }
+            QuestionKind::Grid { .. } | QuestionKind::MultiSelect { .. } => {
+                let kind = if matches!(q.kind, QuestionKind::Grid { .. }) {
+                    ColumnKind::Coded
+                } else {
+                    ColumnKind::Flag
+                };
+                for (ii, name) in names.into_iter().enumerate() {
+                    columns.push(Column {
+                        name,
+                        question: qi,
+                        item: Some(ii),
+                        kind,
+                    });
+                }
+            }
+        }
+    }
+    columns
+}
+
 impl Instrument {
     /// Builds an instrument and checks every rule of the ontology: unique ids at each level, scales
     /// that exist, items with labels, declared grouping tags, a sensible `max_picks`, ascending
@@ -225,205 +456,11 @@ impl Instrument {
     ) -> Result<Self> {
         let id = id.into();
         check_id("id", &id)?;
-
-        unique_levels(
-            "attributes.roles",
-            attributes
-                .roles
-                .iter()
-                .map(|l| (l.id.as_str(), l.label_nl.as_str())),
-        )?;
-        unique_levels(
-            "attributes.provinces",
-            attributes
-                .provinces
-                .iter()
-                .map(|l| (l.id.as_str(), l.label_nl.as_str())),
-        )?;
-        unique_levels(
-            "attributes.size_classes",
-            attributes
-                .size_classes
-                .iter()
-                .map(|l| (l.id.as_str(), l.label_nl.as_str())),
-        )?;
-        if let Some(first) = attributes.size_classes.first() {
-            if first.min_inhabitants != 0 {
-                return Err(Error::instrument(
-                    format!("attributes.size_classes[{}]", first.id),
-                    "the first size class must start at 0 inhabitants",
-                ));
-            }
-        }
-        for pair in attributes.size_classes.windows(2) {
-            if pair[1].min_inhabitants <= pair[0].min_inhabitants {
-                return Err(Error::instrument(
-                    format!("attributes.size_classes[{}]", pair[1].id),
-                    format!(
-                        "min_inhabitants {} is not above the previous class's {}",
-                        pair[1].min_inhabitants, pair[0].min_inhabitants
-                    ),
-                ));
-            }
-        }
-
-        let mut grouping_map = IndexMap::new();
-        for g in groupings {
-            let at = format!("groupings[{}]", g.id);
-            check_id(&at, &g.id)?;
-            if g.label_nl.trim().is_empty() {
-                return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
-            }
-            if g.levels.is_empty() {
-                return Err(Error::instrument(
-                    &at,
-                    "a grouping needs at least one level",
-                ));
-            }
-            unique_levels(
-                &format!("{at}.levels"),
-                g.levels
-                    .iter()
-                    .map(|l| (l.id.as_str(), l.label_nl.as_str())),
-            )?;
-            if grouping_map.contains_key(&g.id) {
-                return Err(Error::instrument(&at, "duplicate grouping id"));
-            }
-            grouping_map.insert(g.id.clone(), g);
-        }
-
-        let mut scale_map = IndexMap::new();
-        for s in scales {
-            if scale_map.contains_key(s.id()) {
-                return Err(Error::instrument(
-                    format!("scales[{}]", s.id()),
-                    "duplicate scale id",
-                ));
-            }
-            scale_map.insert(s.id().to_string(), s);
-        }
-
-        let mut question_map: IndexMap<String, Question> = IndexMap::new();
-        for q in questions {
-            let at = format!("questions[{}]", q.id);
-            check_id(&at, &q.id)?;
-            if ATTRIBUTE_COLUMNS.contains(&q.id.as_str()) {
-                return Err(Error::instrument(
-                    &at,
-                    format!("'{}' is reserved for a respondent attribute column", q.id),
-                ));
-            }
-            if question_map.contains_key(&q.id) {
-                return Err(Error::instrument(&at, "duplicate question id"));
-            }
-            if q.text_nl.trim().is_empty() {
-                return Err(Error::instrument(
-                    &at,
-                    "empty Dutch question text (text_nl)",
-                ));
-            }
-            if let Some(scale) = q.scale_id() {
-                if !scale_map.contains_key(scale) {
-                    return Err(Error::instrument(
-                        &at,
-                        format!(
-                            "scale '{scale}' is not defined; defined scales: {}",
-                            scale_map.keys().cloned().collect::<Vec<_>>().join(", ")
-                        ),
-                    ));
-                }
-            }
-            match &q.kind {
-                QuestionKind::Grid { items, .. }
-                | QuestionKind::MultiSelect { options: items, .. }
-                    if items.is_empty() =>
-                {
-                    return Err(Error::instrument(
-                        &at,
-                        format!("a {} question needs at least one item", q.kind_name()),
-                    ));
-                }
-                QuestionKind::MultiSelect {
-                    options,
-                    max_picks: Some(max),
-                } if *max == 0 || *max as usize > options.len() => {
-                    return Err(Error::instrument(
-                        &at,
-                        format!(
-                            "max_picks {max} must lie between 1 and the {} options",
-                            options.len()
-                        ),
-                    ));
-                }
-                _ => {}
-            }
-            let mut item_ids = HashSet::new();
-            for item in q.items() {
-                let at = format!("{at}.items[{}]", item.id);
-                check_id(&at, &item.id)?;
-                if !item_ids.insert(item.id.as_str()) {
-                    return Err(Error::instrument(&at, "duplicate item id"));
-                }
-                if item.label_nl.trim().is_empty() {
-                    return Err(Error::instrument(&at, "empty Dutch label (label_nl)"));
-                }
-                if item.label_en.trim().is_empty() {
-                    return Err(Error::instrument(&at, "empty English label (label_en)"));
-                }
-                check_short_label(&at, "short_label_nl", item.short_label_nl.as_deref())?;
-                check_short_label(&at, "short_label_en", item.short_label_en.as_deref())?;
-                for (key, value) in &item.tags {
-                    let Some(g) = grouping_map.get(key) else {
-                        return Err(Error::instrument(
-                            &at,
-                            format!("tag '{key}' names no grouping of the instrument"),
-                        ));
-                    };
-                    if !g.levels.iter().any(|l| &l.id == value) {
-                        return Err(Error::instrument(
-                            &at,
-                            format!("'{value}' is not a level of grouping '{key}'"),
-                        ));
-                    }
-                }
-            }
-            question_map.insert(q.id.clone(), q);
-        }
-
-        let mut columns = Vec::new();
-        for (qi, q) in question_map.values().enumerate() {
-            let names = q.column_names();
-            match &q.kind {
-                QuestionKind::SingleChoice { .. } | QuestionKind::OpenText => {
-                    let kind = if matches!(q.kind, QuestionKind::OpenText) {
-                        ColumnKind::Text
-                    } else {
-                        ColumnKind::Coded
-                    };
-                    columns.push(Column {
-                        name: names[0].clone(),
-                        question: qi,
-                        item: None,
-                        kind,
-                    });
-                }
-                QuestionKind::Grid { .. } | QuestionKind::MultiSelect { .. } => {
-                    let kind = if matches!(q.kind, QuestionKind::Grid { .. }) {
-                        ColumnKind::Coded
-                    } else {
-                        ColumnKind::Flag
-                    };
-                    for (ii, name) in names.into_iter().enumerate() {
-                        columns.push(Column {
-                            name,
-                            question: qi,
-                            item: Some(ii),
-                            kind,
-                        });
-                    }
-                }
-            }
-        }
+        check_attributes(&attributes)?;
+        let groupings = grouping_map(groupings)?;
+        let scales = scale_map(scales)?;
+        let questions = question_map(questions, &scales, &groupings)?;
+        let columns = data_columns(&questions);
         let column_index = columns
             .iter()
             .enumerate()
@@ -435,9 +472,9 @@ impl Instrument {
             title_nl: title_nl.into(),
             title_en: title_en.into(),
             attributes,
-            groupings: grouping_map,
-            scales: scale_map,
-            questions: question_map,
+            groupings,
+            scales,
+            questions,
             columns,
             column_index,
         })
