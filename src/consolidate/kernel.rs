@@ -361,97 +361,17 @@ fn per_municipality(
             }
             continue;
         }
-        counts.fill(0);
-        // PreferRole: (rank, slot) of the best substantive answer so far.
-        let mut best: Option<(u32, usize)> = None;
-        if policy == Policy::PreferRole {
-            for (&slot, &r) in group.iter().zip(&members[lo..hi]) {
-                let slot = slot as usize;
-                counts[slot] += 1;
-                let rank = ranks[r as usize];
-                if slot < n_sub && best.is_none_or(|(b, _)| rank < b) {
-                    best = Some((rank, slot));
-                }
-            }
-        } else {
-            for &slot in group {
-                counts[slot as usize] += 1;
-            }
-        }
+        let best = count_answers(&mut counts, group, &members[lo..hi], ranks, policy, n_sub);
         let before = out.len();
-
         if policy == Policy::Split {
-            let k: u32 = counts
-                .iter()
-                .zip(&layout.in_base)
-                .filter(|(_, &base)| base)
-                .map(|(&c, _)| c)
-                .sum();
-            if k > 0 {
-                let kf = f64::from(k);
-                let mut sum = 0.0;
-                for ((&c, &base), &code) in
-                    counts.iter().zip(&layout.in_base).zip(&layout.slot_code)
-                {
-                    if base && c > 0 {
-                        let w = f64::from(c) / kf;
-                        sum += w;
-                        out.push(unit, code, w);
-                    }
-                }
-                if sum != 1.0 {
-                    // Rounding: the last entry takes the rest, so the municipality's weights add
-                    // up to exactly 1.0 (it differs from count / k by an ulp or so).
-                    let last = out.weights.len() - 1;
-                    let others: f64 = out.weights[before..last].iter().sum();
-                    out.weights[last] = 1.0 - others;
-                }
-            } else if let Some(code) = missing_rule(&counts, layout) {
-                out.push(unit, code, 1.0);
-            }
+            push_split(&mut out, unit, &counts, layout);
         } else {
-            let n: u32 = counts[..n_sub].iter().sum();
-            let slot = if n == 0 {
-                None
-            } else {
-                Some(match policy {
-                    Policy::AnyYes => {
-                        if counts[layout.yes] > 0 {
-                            layout.yes
-                        } else {
-                            layout.no
-                        }
-                    }
-                    Policy::Median => {
-                        if n % 2 == 1 {
-                            slot_at_rank(&counts[..n_sub], (n - 1) / 2)
-                        } else {
-                            let a = slot_at_rank(&counts[..n_sub], n / 2 - 1);
-                            let b = slot_at_rank(&counts[..n_sub], n / 2);
-                            (a + b) / 2
-                        }
-                    }
-                    Policy::Max => (0..n_sub).rev().find(|&s| counts[s] > 0).unwrap_or(0),
-                    Policy::Mode => {
-                        let mut top = 0;
-                        for s in 1..n_sub {
-                            if counts[s] > counts[top] {
-                                top = s;
-                            }
-                        }
-                        top
-                    }
-                    Policy::PreferRole => best.map_or(0, |(_, s)| s),
-                    Policy::Split => unreachable!("handled above"),
-                })
+            let code = match pick_slot(policy, &counts, layout, best) {
+                Some(s) => Some(layout.slot_code[s]),
+                None => missing_rule(&counts, layout),
             };
-            match slot {
-                Some(s) => out.push(unit, layout.slot_code[s], 1.0),
-                None => {
-                    if let Some(code) = missing_rule(&counts, layout) {
-                        out.push(unit, code, 1.0);
-                    }
-                }
+            if let Some(code) = code {
+                out.push(unit, code, 1.0);
             }
         }
         if out.len() > before {
@@ -459,6 +379,118 @@ fn per_municipality(
         }
     }
     Ok(out)
+}
+
+/// Counts one municipality's answers by slot into `counts`; under `PreferRole` also returns the
+/// (rank, slot) of the best-ranked respondent's substantive answer.
+#[inline]
+fn count_answers(
+    counts: &mut [u32],
+    group: &[u16],
+    members: &[u32],
+    ranks: &[u32],
+    policy: Policy,
+    n_sub: usize,
+) -> Option<(u32, usize)> {
+    counts.fill(0);
+    let mut best: Option<(u32, usize)> = None;
+    if policy == Policy::PreferRole {
+        for (&slot, &r) in group.iter().zip(members) {
+            let slot = slot as usize;
+            counts[slot] += 1;
+            let rank = ranks[r as usize];
+            if slot < n_sub && best.is_none_or(|(b, _)| rank < b) {
+                best = Some((rank, slot));
+            }
+        }
+    } else {
+        for &slot in group {
+            counts[slot as usize] += 1;
+        }
+    }
+    best
+}
+
+/// `Split`: the municipality's answers in the base, each with its share of them as weight (the
+/// weights add up to exactly 1.0); without any, the missing-code rule.
+#[inline]
+fn push_split(out: &mut WeightedColumn, unit: u32, counts: &[u32], layout: &Layout) {
+    let before = out.len();
+    let k: u32 = counts
+        .iter()
+        .zip(&layout.in_base)
+        .filter(|(_, &base)| base)
+        .map(|(&c, _)| c)
+        .sum();
+    if k == 0 {
+        if let Some(code) = missing_rule(counts, layout) {
+            out.push(unit, code, 1.0);
+        }
+        return;
+    }
+    let kf = f64::from(k);
+    let mut sum = 0.0;
+    for ((&c, &base), &code) in counts.iter().zip(&layout.in_base).zip(&layout.slot_code) {
+        if base && c > 0 {
+            let w = f64::from(c) / kf;
+            sum += w;
+            out.push(unit, code, w);
+        }
+    }
+    if sum != 1.0 {
+        // Rounding: the last entry takes the rest, so the municipality's weights add up to
+        // exactly 1.0 (it differs from count / k by an ulp or so).
+        let last = out.weights.len() - 1;
+        let others: f64 = out.weights[before..last].iter().sum();
+        out.weights[last] = 1.0 - others;
+    }
+}
+
+/// The slot a whole-answer policy picks from a municipality's substantive answers; `None` when
+/// it has none. `best` is [`count_answers`]'s pick under `PreferRole`.
+#[inline]
+fn pick_slot(
+    policy: Policy,
+    counts: &[u32],
+    layout: &Layout,
+    best: Option<(u32, usize)>,
+) -> Option<usize> {
+    let n_sub = layout.n_sub;
+    let n: u32 = counts[..n_sub].iter().sum();
+    if n == 0 {
+        return None;
+    }
+    Some(match policy {
+        Policy::AnyYes => {
+            if counts[layout.yes] > 0 {
+                layout.yes
+            } else {
+                layout.no
+            }
+        }
+        Policy::Median => {
+            if n % 2 == 1 {
+                slot_at_rank(&counts[..n_sub], (n - 1) / 2)
+            } else {
+                let a = slot_at_rank(&counts[..n_sub], n / 2 - 1);
+                let b = slot_at_rank(&counts[..n_sub], n / 2);
+                (a + b) / 2
+            }
+        }
+        Policy::Max => (0..n_sub).rev().find(|&s| counts[s] > 0).unwrap_or(0),
+        Policy::Mode => {
+            let mut top = 0;
+            for s in 1..n_sub {
+                if counts[s] > counts[top] {
+                    top = s;
+                }
+            }
+            top
+        }
+        Policy::PreferRole => best.map_or(0, |(_, s)| s),
+        // Split weighs every answer instead of picking one (push_split).
+        Policy::Split => return None,
+    })
 }
 
 /// The slot holding the answer of 0-based rank `rank` when the answers are sorted by position.
