@@ -1,7 +1,7 @@
 //! Regression tests for the data-layer defects of the hostile-input campaign (issue 6): each
 //! test names its defect and failed before the fix.
 
-use doe_democratie::data::{Cell, Limits, ProblemKind, RawTable, ValidationReport};
+use doe_democratie::data::{Cell, CellRef, Limits, ProblemKind, RawTable, ValidationReport};
 use doe_democratie::{Error, Instrument, ReadOptions, Survey};
 
 fn inst() -> Instrument {
@@ -230,9 +230,9 @@ fn defect_1_sparse_keys_are_stored_sparsely() {
     let table = doe_democratie::data::parse_json_records(&text, "<json>", &limits).expect("read");
     assert_eq!(table.len(), n);
     assert_eq!(table.names().len(), n + 2);
-    assert_eq!(table.cell(2, 0), &Cell::Text("x".into()));
-    assert_eq!(table.cell(2, 1), &Cell::Empty);
-    assert_eq!(table.cell(n + 1, n - 1), &Cell::Text("x".into()));
+    assert_eq!(table.cell(2, 0), CellRef::Text("x"));
+    assert_eq!(table.cell(2, 1), CellRef::Empty);
+    assert_eq!(table.cell(n + 1, n - 1), CellRef::Text("x"));
     let s = lenient_json(&text);
     assert_eq!((s.n_respondents(), s.n_municipalities()), (n, 50));
     assert_eq!(
@@ -369,7 +369,7 @@ fn defect_14_columns_of_unequal_length_are_an_error_not_a_panic() {
     }
     // Reading outside a table gives empty cells.
     let table = RawTable::default();
-    assert_eq!(table.cell(3, 7), &Cell::Empty);
+    assert_eq!(table.cell(3, 7), CellRef::Empty);
     assert_eq!(table.row(7), 0);
 }
 

@@ -19,7 +19,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::problem::{echo, Problem, ProblemKind, ValidationReport};
-use super::raw::{decode_utf8, parse_csv, read_bytes, Cell, Limits, RawTable};
+use super::raw::{decode_utf8, parse_csv, read_bytes, CellRef, Limits, RawTable};
 use super::validate::{find, find_normalised, normalise_id, parse_inhabitants};
 use crate::error::{Error, Result};
 use crate::instrument::{Instrument, Level};
@@ -568,7 +568,7 @@ struct Checker<'a> {
 
 const COLUMNS: [&str; 5] = ["code", "name", "inhabitants", "province", "size_class"];
 
-fn cell_text(cell: &Cell) -> Option<String> {
+fn cell_text(cell: CellRef<'_>) -> Option<String> {
     cell.as_text()
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())

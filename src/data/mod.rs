@@ -3,6 +3,8 @@
 
 #![warn(clippy::indexing_slicing)]
 
+mod answers;
+mod columns;
 mod dialect;
 mod frame;
 mod problem;
@@ -12,11 +14,12 @@ mod survey;
 mod validate;
 mod wide;
 
+pub use columns::ColumnData;
 pub use dialect::{CsvDialect, Decimal};
 pub use frame::{Frame, FrameMunicipality, FrameStratum, Strata, FRAME_ATTRIBUTES};
 pub use problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
 pub(crate) use raw::{decode_utf8, read_bytes};
-pub use raw::{parse_csv, parse_json_records, Cell, Limits, RawTable, RecordsBuilder};
+pub use raw::{parse_csv, parse_json_records, Cell, CellRef, Limits, RawTable, RecordsBuilder};
 pub use responses::{Municipality, Responses};
 pub use survey::{ReadOptions, Survey};
 pub use validate::validate;

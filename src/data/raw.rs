@@ -12,6 +12,7 @@ use serde_json::value::RawValue;
 use crate::error::Error;
 use crate::instrument::guess_encoding;
 
+use super::columns::{Column, ColumnData, TextColumnBuilder};
 use super::problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
 
 /// One cell as it came from the input, before it is checked against the instrument.
@@ -32,28 +33,81 @@ pub enum Cell {
     Bool(bool),
 }
 
-/// The cell every absent (sparse) position reads as.
-static EMPTY: Cell = Cell::Empty;
-
 impl Cell {
-    /// The cell as text the way a user would write it; `None` when empty. Text cells are
-    /// borrowed, so reading codes does not allocate. A boolean reads as `true`/`false`: callers
-    /// that accept no booleans check for [`Cell::Bool`] first.
+    /// The cell as text the way a user would write it; `None` when empty (see
+    /// [`CellRef::as_text`]).
     pub fn as_text(&self) -> Option<Cow<'_, str>> {
-        match self {
-            Cell::Empty => None,
-            Cell::Text(s) | Cell::Number(s) if s.trim().is_empty() => None,
-            Cell::Text(s) | Cell::Number(s) => Some(Cow::Borrowed(s)),
-            Cell::Int(i) => Some(Cow::Owned(i.to_string())),
-            Cell::Float(f) if f.is_nan() => None,
-            Cell::Float(f) => Some(Cow::Owned(float_text(*f))),
-            Cell::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
-        }
+        self.as_ref().as_text()
     }
 
     /// Whether the cell holds no answer.
     pub fn is_empty(&self) -> bool {
         self.as_text().is_none()
+    }
+
+    /// The cell, borrowed.
+    pub fn as_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(s) => CellRef::Text(s),
+            Cell::Number(s) => CellRef::Number(s),
+            Cell::Int(i) => CellRef::Int(*i),
+            Cell::Float(f) => CellRef::Float(*f),
+            Cell::Bool(b) => CellRef::Bool(*b),
+        }
+    }
+}
+
+/// A cell as a [`RawTable`] hands it out: borrowed from wherever the table keeps it (a
+/// dictionary of a column's distinct fields, a numpy buffer's narrowed copy), so reading a cell
+/// never allocates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    /// No answer.
+    Empty,
+    /// Text as written.
+    Text(&'a str),
+    /// A JSON number exactly as written.
+    Number(&'a str),
+    /// A whole number.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl<'a> CellRef<'a> {
+    /// The cell as text the way a user would write it; `None` when empty. Text cells are
+    /// borrowed, so reading codes does not allocate. A boolean reads as `true`/`false`: callers
+    /// that accept no booleans check for [`CellRef::Bool`] first.
+    pub fn as_text(self) -> Option<Cow<'a, str>> {
+        match self {
+            CellRef::Empty => None,
+            CellRef::Text(s) | CellRef::Number(s) if s.trim().is_empty() => None,
+            CellRef::Text(s) | CellRef::Number(s) => Some(Cow::Borrowed(s)),
+            CellRef::Int(i) => Some(Cow::Owned(i.to_string())),
+            CellRef::Float(f) if f.is_nan() => None,
+            CellRef::Float(f) => Some(Cow::Owned(float_text(f))),
+            CellRef::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+        }
+    }
+
+    /// Whether the cell holds no answer.
+    pub fn is_empty(self) -> bool {
+        self.as_text().is_none()
+    }
+
+    /// An owned copy.
+    pub fn to_cell(self) -> Cell {
+        match self {
+            CellRef::Empty => Cell::Empty,
+            CellRef::Text(s) => Cell::Text(s.to_string()),
+            CellRef::Number(s) => Cell::Number(s.to_string()),
+            CellRef::Int(i) => Cell::Int(i),
+            CellRef::Float(f) => Cell::Float(f),
+            CellRef::Bool(b) => Cell::Bool(b),
+        }
     }
 }
 
@@ -105,44 +159,6 @@ fn limit_error(source: &str, row: Option<usize>, column: Option<&str>, message: 
     })
 }
 
-/// The cells of one column: dense for columns most records fill, sparse (record index → cell)
-/// for keys only a few records carry, so that memory follows the input, not records × keys.
-#[derive(Debug, Clone)]
-enum Column {
-    Dense(Vec<Cell>),
-    Sparse(Vec<(usize, Cell)>),
-}
-
-impl Column {
-    fn get(&self, r: usize) -> &Cell {
-        match self {
-            Column::Dense(cells) => cells.get(r).unwrap_or(&EMPTY),
-            Column::Sparse(entries) => entries
-                .binary_search_by_key(&r, |(i, _)| *i)
-                .ok()
-                .and_then(|i| entries.get(i))
-                .map_or(&EMPTY, |(_, c)| c),
-        }
-    }
-
-    /// Dense when at least four records in five have a value (where a dense cell costs less
-    /// than a sparse entry with its record index), else sparse.
-    fn from_entries(entries: Vec<(usize, Cell)>, len: usize) -> Column {
-        if entries.len().saturating_mul(5) < len.saturating_mul(4) {
-            let mut entries = entries;
-            entries.shrink_to_fit();
-            return Column::Sparse(entries);
-        }
-        let mut cells = vec![Cell::Empty; len];
-        for (r, cell) in entries {
-            if let Some(slot) = cells.get_mut(r) {
-                *slot = cell;
-            }
-        }
-        Column::Dense(cells)
-    }
-}
-
 /// Column-oriented cells of one input, with the row number of each record as users see it.
 ///
 /// Built only by the readers, [`RawTable::from_columns`] and [`RecordsBuilder`], so names,
@@ -152,7 +168,7 @@ pub struct RawTable {
     source: String,
     names: Vec<String>,
     columns: Vec<Column>,
-    rows: Vec<usize>,
+    rows: Rows,
     problems: Vec<Problem>,
 }
 
@@ -164,7 +180,7 @@ impl RawTable {
 
     /// Whether the table has no records.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.rows.len() == 0
     }
 
     /// File name or a `<…>` tag for in-memory input.
@@ -180,12 +196,26 @@ impl RawTable {
     /// User-visible row number of record `r` (the spreadsheet line for CSV, the 1-based record
     /// number otherwise); 0 for a record that does not exist.
     pub fn row(&self, r: usize) -> usize {
-        self.rows.get(r).copied().unwrap_or(0)
+        self.rows.get(r).unwrap_or(0)
     }
 
-    /// The cell of column `j` in record `r` ([`Cell::Empty`] outside the table).
-    pub fn cell(&self, j: usize, r: usize) -> &Cell {
-        self.columns.get(j).map_or(&EMPTY, |c| c.get(r))
+    /// The cell of column `j` in record `r` ([`CellRef::Empty`] outside the table).
+    pub fn cell(&self, j: usize, r: usize) -> CellRef<'_> {
+        self.columns.get(j).map_or(CellRef::Empty, |c| c.get(r))
+    }
+
+    /// `f` of column `j`'s cell in each record of `records`, in that order (see
+    /// [`Column::map_records`]: each distinct value of a dictionary column is resolved once).
+    pub(crate) fn map_column<S: Copy>(
+        &self,
+        j: usize,
+        records: &[usize],
+        f: impl Fn(CellRef<'_>) -> S,
+    ) -> Vec<S> {
+        match self.columns.get(j) {
+            Some(column) => column.map_records(records, f),
+            None => vec![f(CellRef::Empty); records.len()],
+        }
     }
 
     /// Structural problems met while reading (ragged rows, non-scalar values); the records
@@ -200,21 +230,34 @@ impl RawTable {
         source: impl Into<String>,
         columns: Vec<(String, Vec<Cell>)>,
     ) -> Result<RawTable, Error> {
+        let columns = columns
+            .into_iter()
+            .map(|(name, cells)| (name, ColumnData::cells(cells)))
+            .collect();
+        Self::from_column_data(source, columns)
+    }
+
+    /// Builds a table from named columns of equal length in their compact form (numpy buffers,
+    /// pandas categoricals; see [`ColumnData`]). Rows are numbered from 1.
+    pub fn from_column_data(
+        source: impl Into<String>,
+        columns: Vec<(String, ColumnData)>,
+    ) -> Result<RawTable, Error> {
         let source = source.into();
         let len = columns.first().map_or(0, |c| c.1.len());
         let problems: Vec<Problem> = columns
             .iter()
-            .filter(|(_, cells)| cells.len() != len)
-            .map(|(name, cells)| {
+            .filter(|(_, data)| data.len() != len)
+            .map(|(name, data)| {
                 Problem::new(
                     ProblemKind::Malformed,
                     &source,
                     None,
                     Some(name),
-                    Some(&cells.len().to_string()),
+                    Some(&data.len().to_string()),
                     format!(
                         "column has {} values but the first column has {len}",
-                        cells.len()
+                        data.len()
                     ),
                 )
             })
@@ -222,14 +265,46 @@ impl RawTable {
         if !problems.is_empty() {
             return Err(Error::Validation(ValidationReport { problems }));
         }
-        let (names, columns): (Vec<String>, Vec<Vec<Cell>>) = columns.into_iter().unzip();
+        let (names, columns): (Vec<String>, Vec<ColumnData>) = columns.into_iter().unzip();
         Ok(RawTable {
             source,
             names,
-            columns: columns.into_iter().map(Column::Dense).collect(),
-            rows: (1..=len).collect(),
+            columns: columns.into_iter().map(|c| c.0).collect(),
+            rows: Rows::Numbered(len),
             problems: Vec::new(),
         })
+    }
+}
+
+/// The row number users see for each record.
+#[derive(Debug, Clone)]
+enum Rows {
+    /// Records numbered 1..=n (in-memory input).
+    Numbered(usize),
+    /// The line or record number of each record (files, where blank lines and skipped records
+    /// leave gaps).
+    Listed(Vec<usize>),
+}
+
+impl Default for Rows {
+    fn default() -> Self {
+        Rows::Numbered(0)
+    }
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Numbered(n) => *n,
+            Rows::Listed(rows) => rows.len(),
+        }
+    }
+
+    fn get(&self, r: usize) -> Option<usize> {
+        match self {
+            Rows::Numbered(n) => (r < *n).then_some(r + 1),
+            Rows::Listed(rows) => rows.get(r).copied(),
+        }
     }
 }
 
@@ -237,7 +312,7 @@ impl RawTable {
 /// proportional to the values given: a key that few records carry is stored sparsely.
 ///
 /// ```
-/// use doe_democratie::data::{Cell, RecordsBuilder};
+/// use doe_democratie::data::{Cell, CellRef, RecordsBuilder};
 /// let mut b = RecordsBuilder::new("<records>", Default::default());
 /// b.begin(1);
 /// b.push("respondent_id", Cell::Text("r1".into())).unwrap();
@@ -248,7 +323,7 @@ impl RawTable {
 /// b.end();
 /// let table = b.finish();
 /// assert_eq!(table.names(), ["respondent_id", "note"]);
-/// assert_eq!(table.cell(1, 0), &Cell::Empty);
+/// assert_eq!(table.cell(1, 0), CellRef::Empty);
 /// ```
 #[derive(Debug)]
 pub struct RecordsBuilder {
@@ -390,7 +465,7 @@ impl RecordsBuilder {
                 .into_iter()
                 .map(|e| Column::from_entries(e, len))
                 .collect(),
-            rows: self.rows,
+            rows: Rows::Listed(self.rows),
             problems: self.problems,
         }
     }
@@ -579,7 +654,8 @@ pub fn parse_csv(
         .has_headers(true)
         .from_reader(text.as_bytes());
     let names = csv_header(&mut reader, source, limits)?;
-    let mut columns: Vec<Vec<Cell>> = vec![Vec::new(); names.len()];
+    let mut columns: Vec<TextColumnBuilder> =
+        names.iter().map(|_| TextColumnBuilder::new()).collect();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -612,19 +688,15 @@ pub fn parse_csv(
         }
         for ((col, field), name) in columns.iter_mut().zip(record.iter()).zip(&names) {
             check_field(field, source, line, name, limits)?;
-            col.push(if field.trim().is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(field.to_string())
-            });
+            col.push(field);
         }
         rows.push(line);
     }
     Ok(RawTable {
         source: source.to_string(),
         names,
-        columns: columns.into_iter().map(Column::Dense).collect(),
-        rows,
+        columns: columns.into_iter().map(TextColumnBuilder::finish).collect(),
+        rows: Rows::Listed(rows),
         problems,
     })
 }

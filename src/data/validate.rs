@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use ndarray::{Array2, ShapeBuilder};
 use unicode_normalization::UnicodeNormalization;
 
+use super::answers::{self, Phase, Tagged};
 use super::problem::{echo, Problem, ProblemKind, ValidationReport};
-use super::raw::{Cell, RawTable};
+use super::raw::{CellRef, RawTable};
 use super::responses::{Municipality, Responses};
 use crate::error::{Error, Result};
 use crate::instrument::{
-    find_level, integral_float, Code, ColumnKind, Instrument, Level, QuestionKind, Scale, NO_ANSWER,
+    find_level, integral_float, Code, ColumnKind, Instrument, Level, QuestionKind, Scale,
 };
 
 /// What a header names.
@@ -177,12 +178,12 @@ pub(super) fn find_normalised(levels: &[Level], key: &str) -> Option<usize> {
     )
 }
 
-fn parse_flag(cell: &Cell) -> Option<Code> {
+pub(super) fn parse_flag(cell: CellRef<'_>) -> Option<Code> {
     match cell {
-        Cell::Bool(b) => Some(Code::from(*b)),
-        Cell::Int(i) => Code::try_from(*i).ok().filter(|c| *c <= 1),
-        Cell::Float(f) if *f == 0.0 || *f == 1.0 => Some(Code::from(*f == 1.0)),
-        Cell::Text(t) | Cell::Number(t) => {
+        CellRef::Bool(b) => Some(Code::from(b)),
+        CellRef::Int(i) => Code::try_from(i).ok().filter(|c| *c <= 1),
+        CellRef::Float(f) if f == 0.0 || f == 1.0 => Some(Code::from(f == 1.0)),
+        CellRef::Text(t) | CellRef::Number(t) => {
             let t = t.trim();
             match t {
                 "0" => Some(0),
@@ -224,16 +225,16 @@ const INHABITANTS_RULE: &str = "inhabitants must be a positive whole number: dig
 
 /// Reads an `inhabitants` cell. Text follows Dutch notation: `.` groups thousands, so `150.000`
 /// is 150000; `150,000` is refused because the comma is the Dutch decimal mark.
-pub(super) fn parse_inhabitants(cell: &Cell) -> Result<u32, String> {
+pub(super) fn parse_inhabitants(cell: CellRef<'_>) -> Result<u32, String> {
     let whole = match cell {
-        Cell::Int(i) => u64::try_from(*i).ok(),
-        Cell::Float(f) if f.fract() == 0.0 && *f > 0.0 && *f <= f64::from(u32::MAX) => {
+        CellRef::Int(i) => u64::try_from(i).ok(),
+        CellRef::Float(f) if f.fract() == 0.0 && f > 0.0 && f <= f64::from(u32::MAX) => {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             // Whole, positive and at most u32::MAX: the cast is exact.
-            Some(*f as u64)
+            Some(f as u64)
         }
-        Cell::Number(t) => parse_json_whole(t.trim())?,
-        Cell::Text(t) => parse_dutch_whole(t.trim())?,
+        CellRef::Number(t) => parse_json_whole(t.trim())?,
+        CellRef::Text(t) => parse_dutch_whole(t.trim())?,
         _ => None,
     };
     match whole.map(u32::try_from) {
@@ -304,23 +305,25 @@ fn parse_dutch_whole(t: &str) -> Result<Option<u64>, String> {
     Err(INHABITANTS_RULE.to_string())
 }
 
+/// Why a boolean cell outside a multi-select option is refused.
+pub(super) const BOOLEAN_OUT_OF_PLACE: &str = "a boolean (true/false) is valid only for a \
+    multi-select option; write the value as text or a number";
+
 /// A cell's text, trimmed; `None` when empty. Booleans are valid only as multi-select flags:
 /// anywhere else one is reported as [`ProblemKind::WrongType`] and read as empty.
 fn text_of<'t>(
-    cell: &'t Cell,
+    cell: CellRef<'t>,
     row: Option<usize>,
     column: &str,
     sink: &mut Sink<'_>,
 ) -> std::result::Result<Option<Cow<'t, str>>, Stop> {
-    if let Cell::Bool(b) = cell {
+    if let CellRef::Bool(b) = cell {
         sink.at(
             ProblemKind::WrongType,
             row,
             Some(column),
             Some(b.to_string()),
-            "a boolean (true/false) is valid only for a multi-select option; write the value \
-             as text or a number"
-                .into(),
+            BOOLEAN_OUT_OF_PLACE.into(),
         )?;
         return Ok(None);
     }
@@ -332,26 +335,26 @@ fn text_of<'t>(
 }
 
 /// A coded or flag column of the instrument and where the input has it.
-struct CodedColumn<'i> {
+pub(super) struct CodedColumn<'i> {
     /// Instrument column position.
-    pos: usize,
-    name: &'i str,
-    question: usize,
+    pub(super) pos: usize,
+    pub(super) name: &'i str,
+    pub(super) question: usize,
     /// Input column index; `None` when the input lacks the column (not asked).
-    input: Option<usize>,
+    pub(super) input: Option<usize>,
     /// The scale (`None` for a 0/1 flag), looked up once.
-    scale: Option<&'i Scale>,
+    pub(super) scale: Option<&'i Scale>,
 }
 
 /// An open-text column of the instrument and where the input has it.
-struct TextColumn<'i> {
-    pos: usize,
-    name: &'i str,
-    input: Option<usize>,
+pub(super) struct TextColumn<'i> {
+    pub(super) pos: usize,
+    pub(super) name: &'i str,
+    pub(super) input: Option<usize>,
 }
 
 /// Where each part of the instrument sits in the input, worked out once from the header.
-struct Layout<'i> {
+pub(super) struct Layout<'i> {
     id_col: usize,
     muni_col: usize,
     name_col: Option<usize>,
@@ -360,13 +363,13 @@ struct Layout<'i> {
     size_col: Option<usize>,
     prov_col: Option<usize>,
     /// Per instrument column: present in the input?
-    asked: Vec<bool>,
+    pub(super) asked: Vec<bool>,
     /// The coded and flag columns, in matrix order.
-    coded: Vec<CodedColumn<'i>>,
+    pub(super) coded: Vec<CodedColumn<'i>>,
     /// The open-text columns.
-    texts: Vec<TextColumn<'i>>,
+    pub(super) texts: Vec<TextColumn<'i>>,
     /// Multi-select questions with a pick limit: (question id, max, indices into `coded`).
-    pick_limits: Vec<(&'i str, u32, Vec<usize>)>,
+    pub(super) pick_limits: Vec<(&'i str, u32, Vec<usize>)>,
     /// Size classes as levels, so they are matched like roles and provinces.
     classes: Vec<Level>,
 }
@@ -533,7 +536,7 @@ struct RowAttributes {
     role: Option<String>,
 }
 
-/// The columns of the store, filled row by row.
+/// What the row-level pass keeps of each record it places: the store's respondent columns.
 struct Store {
     ids: Vec<String>,
     id_rows: HashMap<String, usize>,
@@ -541,14 +544,12 @@ struct Store {
     municipalities: Vec<Municipality>,
     muni_index: HashMap<String, u32>,
     roles: Vec<Option<String>>,
-    codes: Vec<Vec<Code>>,
-    texts: Vec<Vec<Option<String>>>,
-    /// The current row's codes, reused from row to row.
-    row_codes: Vec<Code>,
+    /// Record index of each kept row, for the answer passes.
+    kept: Vec<usize>,
 }
 
 impl Store {
-    fn new(n: usize, layout: &Layout<'_>) -> Self {
+    fn new(n: usize) -> Self {
         Store {
             ids: Vec::with_capacity(n),
             id_rows: HashMap::with_capacity(n),
@@ -556,9 +557,7 @@ impl Store {
             municipalities: Vec::new(),
             muni_index: HashMap::new(),
             roles: Vec::with_capacity(n),
-            codes: vec![Vec::with_capacity(n); layout.coded.len()],
-            texts: vec![Vec::with_capacity(n); layout.texts.len()],
-            row_codes: vec![NO_ANSWER; layout.coded.len()],
+            kept: Vec::with_capacity(n),
         }
     }
 }
@@ -575,7 +574,7 @@ struct RowReader<'a, 'i> {
 type Step<T> = std::result::Result<T, Stop>;
 
 impl RowReader<'_, '_> {
-    fn cell(&self, j: usize) -> &Cell {
+    fn cell(&self, j: usize) -> CellRef<'_> {
         self.table.cell(j, self.r)
     }
 
@@ -591,7 +590,7 @@ impl RowReader<'_, '_> {
             .map(|t| normalise_id(&t))
             .filter(|t| !t.is_empty());
         let Some(id) = id else {
-            if !matches!(cell, Cell::Bool(_)) {
+            if !matches!(cell, CellRef::Bool(_)) {
                 sink.at(
                     ProblemKind::MissingRespondentId,
                     self.row,
@@ -620,7 +619,7 @@ impl RowReader<'_, '_> {
         let muni = text_of(cell, self.row, "municipality", sink)?
             .map(|t| normalise_id(&t))
             .filter(|t| !t.is_empty());
-        if muni.is_none() && !matches!(cell, Cell::Bool(_)) {
+        if muni.is_none() && !matches!(cell, CellRef::Bool(_)) {
             sink.at(
                 ProblemKind::MissingMunicipality,
                 self.row,
@@ -813,86 +812,8 @@ impl RowReader<'_, '_> {
         Ok(m)
     }
 
-    /// Fills `store.row_codes` with the row's answers.
-    fn answers(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
-        for (col, slot) in self.layout.coded.iter().zip(store.row_codes.iter_mut()) {
-            *slot = NO_ANSWER;
-            let Some(input) = col.input else { continue };
-            let cell = self.cell(input);
-            if cell.is_empty() {
-                continue;
-            }
-            let parsed = match col.scale {
-                None => parse_flag(cell),
-                Some(scale) => match text_of(cell, self.row, col.name, sink)? {
-                    Some(t) => scale.parse_cell(&t),
-                    None => continue, // a boolean, reported
-                },
-            };
-            match parsed {
-                Some(code) => *slot = code,
-                None => sink.at(
-                    ProblemKind::InvalidCode,
-                    self.row,
-                    Some(col.name),
-                    cell.as_text().map(String::from),
-                    format!(
-                        "not a valid answer; expected {}",
-                        expected_answer(col.scale)
-                    ),
-                )?,
-            }
-        }
-        Ok(())
-    }
-
-    /// Empties a multi-select question's picks when the row picked more than it allows.
-    fn check_picks(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
-        let coded = &self.layout.coded;
-        for (question, max, members) in &self.layout.pick_limits {
-            let picked: Vec<&str> = members
-                .iter()
-                .filter(|&&j| store.row_codes.get(j) == Some(&1))
-                .filter_map(|&j| coded.get(j).map(|c| c.name))
-                .collect();
-            if u32::try_from(picked.len()).map_or(true, |n| n > *max) {
-                sink.at(
-                    ProblemKind::TooManyPicks,
-                    self.row,
-                    Some(question),
-                    Some(picked.join(", ")),
-                    format!(
-                        "{} options picked but question '{question}' allows at most {max}; the \
-                         row's picks for it are left empty",
-                        picked.len(),
-                    ),
-                )?;
-                for &j in members {
-                    if let Some(code) = store.row_codes.get_mut(j) {
-                        *code = NO_ANSWER;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn texts(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
-        for (col, cells) in self.layout.texts.iter().zip(store.texts.iter_mut()) {
-            let value = match col.input {
-                Some(input) => {
-                    let cell = self.cell(input);
-                    // Open text is kept as written, surrounding spaces included.
-                    let given = text_of(cell, self.row, col.name, sink)?.is_some();
-                    given.then(|| cell.as_text().map(String::from)).flatten()
-                }
-                None => None,
-            };
-            cells.push(value);
-        }
-        Ok(())
-    }
-
+    /// Places the record's respondent in the store, or reports why the row is skipped. Its
+    /// answers are read afterwards, column by column, by [`answers::read`].
     fn read(&self, store: &mut Store, sink: &mut Sink<'_>) -> Step<()> {
         let Some(id) = self.respondent_id(store, sink)? else {
             return Ok(());
@@ -903,22 +824,17 @@ impl RowReader<'_, '_> {
         let attrs = self.attributes(sink)?;
         let role = attrs.role.clone();
         let m = self.place(muni, attrs, store, sink)?;
-        self.answers(store, sink)?;
-        self.check_picks(store, sink)?;
-        for (column, code) in store.codes.iter_mut().zip(&store.row_codes) {
-            column.push(*code);
-        }
-        self.texts(store, sink)?;
         store.id_rows.insert(id.clone(), self.table.row(self.r));
         store.ids.push(id);
         store.muni_of.push(m);
         store.roles.push(role);
+        store.kept.push(self.r);
         Ok(())
     }
 }
 
 /// What a coded column accepts, for the message on an invalid answer.
-fn expected_answer(scale: Option<&Scale>) -> String {
+pub(super) fn expected_answer(scale: Option<&Scale>) -> String {
     let Some(scale) = scale else {
         return "0 or 1 (option not picked / picked)".to_string();
     };
@@ -940,26 +856,26 @@ fn expected_answer(scale: Option<&Scale>) -> String {
     )
 }
 
+/// Reads the table in two steps. First, row by row, what needs the rows before it: respondent
+/// ids, municipalities and their attributes. Then the answers of the rows kept, column by column
+/// (in parallel). Both steps tag their problems with record and place in the row, and the
+/// problems reach `sink` in the order a row-by-row read would report them, so strict mode fails
+/// on the same first problem and lenient mode lists the same problems in the same order.
 fn run(table: &RawTable, instrument: &Instrument, sink: &mut Sink<'_>) -> Step<Responses> {
     for p in table.problems() {
         sink.push(p.clone())?;
     }
     let layout = Layout::new(table, instrument, sink)?;
-    let mut store = Store::new(table.len(), &layout);
-    for r in 0..table.len() {
-        let reader = RowReader {
-            table,
-            instrument,
-            layout: &layout,
-            r,
-            row: Some(table.row(r)),
-        };
-        reader.read(&mut store, sink)?;
+    let mut store = Store::new(table.len());
+    let mut tagged = place_rows(table, instrument, &layout, &mut store, sink.strict);
+    let answers = answers::read(table, &layout, &store.kept, &mut tagged);
+    tagged.sort_by_key(|t| (t.record, t.phase, t.seq));
+    for t in tagged {
+        sink.push(t.problem)?;
     }
     let kept = store.ids.len();
-    let flat: Vec<Code> = store.codes.into_iter().flatten().collect();
-    let Ok(matrix) = Array2::from_shape_vec((kept, layout.coded.len()).f(), flat) else {
-        // Every kept row pushed one code per column, so the shape always fits.
+    let Ok(matrix) = Array2::from_shape_vec((kept, layout.coded.len()).f(), answers.codes) else {
+        // The answer pass writes one code per kept row and coded column.
         return Err(Stop);
     };
     Ok(Responses {
@@ -974,7 +890,51 @@ fn run(table: &RawTable, instrument: &Instrument, sink: &mut Sink<'_>) -> Step<R
             .texts
             .iter()
             .map(|c| c.pos)
-            .zip(store.texts)
+            .zip(answers.texts)
             .collect(),
     })
+}
+
+/// The row-level pass: every record's respondent placed in `store` (or skipped), its problems
+/// tagged with the record. In strict mode it stops at the first problem: no later row can come
+/// before it.
+fn place_rows(
+    table: &RawTable,
+    instrument: &Instrument,
+    layout: &Layout<'_>,
+    store: &mut Store,
+    strict: bool,
+) -> Vec<Tagged> {
+    let mut row_sink = Sink {
+        strict,
+        source: table.source(),
+        problems: Vec::new(),
+    };
+    let mut tagged = Vec::new();
+    for r in 0..table.len() {
+        let reader = RowReader {
+            table,
+            instrument,
+            layout,
+            r,
+            row: Some(table.row(r)),
+        };
+        let outcome = reader.read(store, &mut row_sink);
+        tagged.extend(
+            row_sink
+                .problems
+                .drain(..)
+                .enumerate()
+                .map(|(seq, problem)| Tagged {
+                    record: r,
+                    phase: Phase::Row,
+                    seq,
+                    problem,
+                }),
+        );
+        if outcome.is_err() {
+            break;
+        }
+    }
+    tagged
 }

@@ -8,11 +8,11 @@
 //! building Python objects; other dtypes (object, string, datetime …) go through `.tolist()`.
 
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 
-use crate::data::{Cell, Limits, RawTable, RecordsBuilder};
+use crate::data::{Cell, ColumnData, Limits, RawTable, RecordsBuilder};
 
 /// Whether numpy has been imported. If it has not, no value can be a numpy array, and asking
 /// rust-numpy would import it (and panic if it is not installed).
@@ -104,6 +104,149 @@ fn array_cells(array: &Bound<'_, PyUntypedArray>) -> PyResult<Option<Vec<Cell>>>
     typed!(f64, |&f| float(f));
     typed!(f32, |&f| float(f64::from(f)));
     Ok(None)
+}
+
+/// A 1-D numpy array of bool, integer or float dtype as a compact column, read from its buffer
+/// (integers narrowed to the smallest width holding them); `None` for other dtypes.
+fn array_data(array: &Bound<'_, PyUntypedArray>) -> PyResult<Option<ColumnData>> {
+    macro_rules! ints {
+        ($($t:ty),*) => {$(
+            if let Ok(a) = array.cast::<PyArray1<$t>>() {
+                let Ok(view) = a.try_readonly() else { return Ok(None) };
+                return Ok(Some(match view.as_slice() {
+                    Ok(values) => ColumnData::ints(values),
+                    Err(_) => ColumnData::ints_from(view.as_array().iter().map(|&v| i64::from(v))),
+                }));
+            }
+        )*};
+    }
+    ints!(i64, i32, i16, i8, u8, u16, u32);
+    if let Ok(a) = array.cast::<PyArray1<u64>>() {
+        let Ok(view) = a.try_readonly() else {
+            return Ok(None);
+        };
+        let values = view.as_array();
+        // Past i64::MAX the cells keep their digits as text (see `array_cells`).
+        if values.iter().all(|&v| i64::try_from(v).is_ok()) {
+            let narrow = values.iter().map(|&v| i64::try_from(v).unwrap_or(i64::MAX));
+            return Ok(Some(ColumnData::ints_from(narrow)));
+        }
+        return Ok(None);
+    }
+    if let Ok(a) = array.cast::<PyArray1<f64>>() {
+        let Ok(view) = a.try_readonly() else {
+            return Ok(None);
+        };
+        return Ok(Some(ColumnData::floats(view.as_array().to_vec())));
+    }
+    if let Ok(a) = array.cast::<PyArray1<f32>>() {
+        let Ok(view) = a.try_readonly() else {
+            return Ok(None);
+        };
+        let floats = view.as_array().iter().map(|&f| f64::from(f)).collect();
+        return Ok(Some(ColumnData::floats(floats)));
+    }
+    if let Ok(a) = array.cast::<PyArray1<bool>>() {
+        let Ok(view) = a.try_readonly() else {
+            return Ok(None);
+        };
+        return Ok(Some(ColumnData::bools(view.as_array().to_vec())));
+    }
+    Ok(None)
+}
+
+/// A pandas categorical Series as a dictionary column: its codes from their buffer (`-1` = no
+/// answer) and one cell per category.
+fn categorical_data(series: &Bound<'_, PyAny>) -> PyResult<Option<ColumnData>> {
+    let cat = series.getattr("cat")?;
+    let categories = list_cells(&cat.getattr("categories")?.call_method0("tolist")?)?;
+    let codes = cat.getattr("codes")?.call_method0("to_numpy")?;
+    dictionary_data(categories, &codes)
+}
+
+/// A dictionary column from `values` and an integer numpy array of positions.
+fn dictionary_data(
+    values: Vec<Cell>,
+    positions: &Bound<'_, PyAny>,
+) -> PyResult<Option<ColumnData>> {
+    let Ok(positions) = positions.cast::<PyUntypedArray>() else {
+        return Ok(None);
+    };
+    macro_rules! positions {
+        ($($t:ty),*) => {$(
+            if let Ok(a) = positions.cast::<PyArray1<$t>>() {
+                let Ok(view) = a.try_readonly() else { return Ok(None) };
+                let codes = view.as_array();
+                let data = ColumnData::dictionary_from(values, codes.iter().map(|&c| i64::from(c)))
+                    .map_err(PyValueError::new_err)?;
+                return Ok(Some(data));
+            }
+        )*};
+    }
+    positions!(i8, i16, i32, i64);
+    Ok(None)
+}
+
+/// A pandas Series of text (a `string` dtype, or `object` holding only `str` and missing values)
+/// as a dictionary column through `pandas.factorize`: one Python object per distinct value, not
+/// per cell. Columns mixing other objects keep the per-cell path, so that `True`, `1` and `1.0`
+/// are never merged into one value.
+fn text_series_data(series: &Bound<'_, PyAny>) -> PyResult<Option<ColumnData>> {
+    let py = series.py();
+    let Ok(pandas) = py.import("pandas") else {
+        return Ok(None);
+    };
+    let kind = pandas
+        .getattr("api")?
+        .getattr("types")?
+        .call_method1("infer_dtype", (series,))?;
+    let kind: String = kind.extract()?;
+    if kind != "string" && kind != "empty" {
+        return Ok(None);
+    }
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("use_na_sentinel", true)?;
+    let factorized = pandas.call_method("factorize", (series,), Some(&kwargs))?;
+    let (codes, uniques): (Bound<'_, PyAny>, Bound<'_, PyAny>) = factorized.extract()?;
+    let values = list_cells(&uniques.call_method0("tolist")?)?;
+    dictionary_data(values, &codes)
+}
+
+/// The compact form of one column: numpy and pandas columns from their buffers where the dtype
+/// allows, every other column cell by cell ([`column_cells`]).
+pub(crate) fn column_data(name: &str, column: &Bound<'_, PyAny>) -> PyResult<ColumnData> {
+    let py = column.py();
+    if numpy_loaded(py) && !column.is_instance_of::<PyString>() {
+        let is_series = column.hasattr("to_numpy")? && column.hasattr("dtype")?;
+        if is_series && column.cast::<PyUntypedArray>().is_err() {
+            let dtype: String = column.getattr("dtype")?.str()?.extract()?;
+            if dtype == "category" {
+                if let Some(data) = categorical_data(column)? {
+                    return Ok(data);
+                }
+            } else if dtype == "object" || dtype.starts_with("string") || dtype == "str" {
+                if let Some(data) = text_series_data(column)? {
+                    return Ok(data);
+                }
+            } else if let Ok(array) = column
+                .call_method0("to_numpy")?
+                .cast_into::<PyUntypedArray>()
+            {
+                if array.ndim() == 1 {
+                    if let Some(data) = array_data(&array)? {
+                        return Ok(data);
+                    }
+                }
+            }
+        } else if let Ok(array) = column.cast::<PyUntypedArray>() {
+            if array.ndim() == 1 && mask_of(column)?.is_none() {
+                if let Some(data) = array_data(array)? {
+                    return Ok(data);
+                }
+            }
+        }
+    }
+    Ok(ColumnData::cells(column_cells(name, column)?))
 }
 
 /// The mask of a numpy masked array (`None` for other values or a mask that masks nothing),
@@ -224,10 +367,10 @@ pub(crate) fn table_from_mapping(source: &str, data: &Bound<'_, PyAny>) -> PyRes
     for item in items.try_iter()? {
         let (key, values): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
         let name = label(&key)?;
-        let cells = column_cells(&name, &values)?;
-        columns.push((name, cells));
+        let data = column_data(&name, &values)?;
+        columns.push((name, data));
     }
-    Ok(RawTable::from_columns(source, columns)?)
+    Ok(RawTable::from_column_data(source, columns)?)
 }
 
 /// A pandas DataFrame (duck-typed: `.columns` and `.iloc`), column by column.
@@ -245,10 +388,10 @@ pub(crate) fn table_from_dataframe(source: &str, df: &Bound<'_, PyAny>) -> PyRes
         // By position: `df[name]` returns a DataFrame when a name appears twice.
         let slice = pyo3::types::PySlice::full(df.py());
         let series = iloc.get_item((slice, j))?;
-        let cells = column_cells(&name, &series)?;
-        columns.push((name, cells));
+        let data = column_data(&name, &series)?;
+        columns.push((name, data));
     }
-    Ok(RawTable::from_columns(source, columns)?)
+    Ok(RawTable::from_column_data(source, columns)?)
 }
 
 /// A sequence of records (mappings of column name → value). Records that are not mappings are
