@@ -5,6 +5,9 @@
 //! linear in the number of answers whatever the breakdown.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -190,6 +193,14 @@ impl Grouping {
     fn of(&self, u: usize) -> &[u32] {
         &self.slots[self.offsets[u]..self.offsets[u + 1]]
     }
+}
+
+/// [`grouping`], made once per survey, unit and breakdown and shared by every measure.
+fn shared_grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Arc<Grouping>> {
+    let key = format!("analysis::Grouping {unit:?} {by:?}");
+    survey
+        .memo()
+        .get_or_try_insert(&key, || grouping(survey, unit, by))
 }
 
 fn grouping(survey: &Survey, unit: Unit, by: Option<&Breakdown>) -> Result<Grouping> {
@@ -422,8 +433,8 @@ fn coded_scale<'a>(survey: &'a Survey, question: &Question) -> Result<&'a Scale>
 struct Prepared<'a> {
     question: &'a Question,
     items: Vec<(Option<&'a Item>, usize)>,
-    grouping: Grouping,
-    groups: Groups,
+    grouping: Arc<Grouping>,
+    groups: Arc<Groups>,
 }
 
 fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<Prepared<'a>> {
@@ -432,8 +443,8 @@ fn prepare<'a>(survey: &'a Survey, question: &str, options: &Options) -> Result<
     Ok(Prepared {
         question: q,
         items: selected(survey, q, &options.items)?,
-        grouping: grouping(survey, q.unit, options.by.as_ref())?,
-        groups: Groups::of(survey)?,
+        grouping: shared_grouping(survey, q.unit, options.by.as_ref())?,
+        groups: Groups::shared(survey)?,
     })
 }
 
@@ -588,17 +599,28 @@ fn each_coded_cell<'a>(
     let run = Run::new(survey, p.question.unit, &p.grouping, options, plan.force)?;
     let whole = policy != Some(crate::consolidate::Policy::Split);
     let mut tests = Vec::new();
-    for &(item, pos) in &p.items {
-        let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
-        let counts = tally(&col, &p.grouping, width);
-        let inferred = match &run {
-            Some(run) => {
-                let data = run.tally(&col, &p.grouping, width);
-                let id = item.map(|i| i.id.clone());
-                Some(run.item(&data, width, &plan.specs, Some((&plan.table, id, whole)))?)
-            }
-            None => None,
-        };
+    // Items are consolidated and tallied in parallel; the cells are then visited in order.
+    let tallied = p
+        .items
+        .par_iter()
+        .map(|&(item, pos)| {
+            let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
+            let counts = tally(&col, &p.grouping, width);
+            let inferred = match &run {
+                Some(run) => {
+                    let data = run.tally(&col, &p.grouping, width);
+                    let id = item.map(|i| i.id.clone());
+                    Some(run.item(&data, width, &plan.specs, Some((&plan.table, id, whole)))?)
+                }
+                None => None,
+            };
+            Ok((counts, inferred))
+        })
+        .collect::<Vec<Result<_>>>()
+        .into_iter()
+        // The first item's error, as a sequential loop would report it.
+        .collect::<Result<Vec<_>>>()?;
+    for (&(item, _), (counts, inferred)) in p.items.iter().zip(tallied) {
         for (slot, group) in p.grouping.names.iter().enumerate() {
             let counts = &counts[slot * width..(slot + 1) * width];
             let cell = CodedCell {
@@ -909,15 +931,30 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
     let mut picked: Vec<Vec<f64>> = Vec::with_capacity(p.items.len());
     let mut inferred = Vec::with_capacity(p.items.len());
     let mut tests = Vec::new();
-    for &(item, pos) in &p.items {
-        debug_assert_eq!(survey.instrument().columns()[pos].kind, ColumnKind::Flag);
-        let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
-        let counts = tally(&col, &p.grouping, 2);
-        picked.push((0..n_slots).map(|s| counts[s * 2 + 1]).collect());
-        if let Some(run) = &run {
-            let data = run.tally(&col, &p.grouping, 2);
-            let id = item.map(|i| i.id.clone());
-            let mut i = run.item(&data, 2, &plan.specs, Some((&plan.table, id, whole)))?;
+    let tallied = p
+        .items
+        .par_iter()
+        .map(|&(item, pos)| {
+            debug_assert_eq!(survey.instrument().columns()[pos].kind, ColumnKind::Flag);
+            let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
+            let counts = tally(&col, &p.grouping, 2);
+            let picked: Vec<f64> = (0..n_slots).map(|s| counts[s * 2 + 1]).collect();
+            let inferred = match &run {
+                Some(run) => {
+                    let data = run.tally(&col, &p.grouping, 2);
+                    let id = item.map(|i| i.id.clone());
+                    Some(run.item(&data, 2, &plan.specs, Some((&plan.table, id, whole)))?)
+                }
+                None => None,
+            };
+            Ok((picked, inferred))
+        })
+        .collect::<Vec<Result<_>>>()
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    for (counts, item_inference) in tallied {
+        picked.push(counts);
+        if let Some(mut i) = item_inference {
             tests.extend(i.test.take());
             inferred.push(i);
         }

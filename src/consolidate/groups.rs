@@ -1,5 +1,7 @@
 //! Respondents grouped by municipality, computed once per survey.
 
+use std::sync::Arc;
+
 use super::to_u32;
 use crate::data::Survey;
 use crate::error::Result;
@@ -70,6 +72,14 @@ impl Groups {
             members,
             role_rank,
         })
+    }
+
+    /// [`Groups::of`] the survey, made once per survey and shared by every later call (through
+    /// [`Survey::memo`]).
+    pub fn shared(survey: &Survey) -> Result<Arc<Groups>> {
+        survey
+            .memo()
+            .get_or_try_insert("consolidate::Groups", || Groups::of(survey))
     }
 
     /// Number of groups (municipalities).

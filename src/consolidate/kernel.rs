@@ -107,7 +107,7 @@ pub fn consolidate_position(
     match policy {
         None => consolidate_columns(survey, None, position, None),
         Some(_) => {
-            let groups = Groups::of(survey)?;
+            let groups = Groups::shared(survey)?;
             consolidate_with_groups(survey, &groups, position, policy)
         }
     }
@@ -141,7 +141,7 @@ pub fn consolidate_with_groups(
 /// `rules` give its question (open-text columns are left out). Groups respondents once.
 pub fn consolidate_all(survey: &Survey, rules: &Rules) -> Result<Vec<WeightedColumn>> {
     let instrument = survey.instrument();
-    let groups = Groups::of(survey)?;
+    let groups = Groups::shared(survey)?;
     instrument
         .columns()
         .iter()

@@ -64,7 +64,7 @@ impl Provenance {
 /// Errors: [`Error::InvalidArgument`](crate::Error::InvalidArgument) for a survey too large to
 /// group ([`Groups::of`]).
 pub fn provenance(survey: &Survey) -> Result<Provenance> {
-    let groups = Groups::of(survey)?;
+    let groups = Groups::shared(survey)?;
     let respondents = survey
         .responses()
         .municipalities()
@@ -89,7 +89,7 @@ pub fn provenance(survey: &Survey) -> Result<Provenance> {
 ///
 /// Errors as [`provenance`].
 pub fn disagreements(survey: &Survey) -> Result<Vec<Disagreement>> {
-    disagreements_in(survey, &Groups::of(survey)?)
+    disagreements_in(survey, &*Groups::shared(survey)?)
 }
 
 fn disagreements_in(survey: &Survey, groups: &Groups) -> Result<Vec<Disagreement>> {

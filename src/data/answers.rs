@@ -106,7 +106,7 @@ fn coded_column(
     seq: usize,
     out: &mut [Code],
 ) -> Vec<Tagged> {
-    let slots = table.map_column(input, kept, |cell| resolve(scale, cell));
+    let slots = table.map_column(input, kept.iter().copied(), |cell| resolve(scale, cell));
     let mut problems = Vec::new();
     for ((slot, code), &record) in slots.into_iter().zip(out.iter_mut()).zip(kept) {
         let (kind, value, message) = match slot {

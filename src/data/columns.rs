@@ -3,9 +3,8 @@
 //! a dictionary of its few distinct fields with one small index per record; a numpy integer
 //! column keeps its numbers at the narrowest width that holds them.
 
-use std::collections::HashMap;
-
 use super::raw::{Cell, CellRef};
+use super::validate::FastMap;
 
 /// The cell every absent (sparse) position reads as.
 static EMPTY: Cell = Cell::Empty;
@@ -33,6 +32,70 @@ impl Index {
             Index::U16(v) => v.len(),
             Index::U32(v) => v.len(),
         }
+    }
+
+    /// Appends `p`, widening the index first when `p` does not fit.
+    fn push(&mut self, p: u32) {
+        match self {
+            Index::U8(v) => match u8::try_from(p) {
+                Ok(p) => v.push(p),
+                Err(_) => {
+                    *self = match u16::try_from(p) {
+                        Ok(_) => Index::U16(v.iter().map(|&x| u16::from(x)).collect()),
+                        Err(_) => Index::U32(v.iter().map(|&x| u32::from(x)).collect()),
+                    };
+                    self.push(p);
+                }
+            },
+            Index::U16(v) => match u16::try_from(p) {
+                Ok(p) => v.push(p),
+                Err(_) => {
+                    *self = Index::U32(v.iter().map(|&x| u32::from(x)).collect());
+                    self.push(p);
+                }
+            },
+            Index::U32(v) => v.push(p),
+        }
+    }
+
+    /// Appends `other`'s positions, each mapped through `remap` (copied as they are when `remap`
+    /// is the identity, as it is when both chunks met their fields in the same order).
+    fn extend_remapped(&mut self, other: &Index, remap: &[u32]) {
+        let identity = remap
+            .iter()
+            .enumerate()
+            .all(|(i, &p)| usize::try_from(p).is_ok_and(|p| p == i));
+        match (self, other) {
+            (Index::U8(mine), Index::U8(theirs)) if identity => mine.extend_from_slice(theirs),
+            (Index::U16(mine), Index::U16(theirs)) if identity => mine.extend_from_slice(theirs),
+            (Index::U32(mine), Index::U32(theirs)) if identity => mine.extend_from_slice(theirs),
+            (Index::U8(mine), Index::U8(theirs)) if remap.iter().all(|&p| p < 256) => {
+                let lut: Vec<u8> = remap
+                    .iter()
+                    .map(|&p| u8::try_from(p).unwrap_or(0))
+                    .collect();
+                mine.extend(
+                    theirs
+                        .iter()
+                        .map(|&p| lut.get(usize::from(p)).copied().unwrap_or(0)),
+                );
+            }
+            (mine, other) => {
+                for p in other.positions() {
+                    let p = usize::try_from(p).ok().and_then(|p| remap.get(p));
+                    mine.push(p.copied().unwrap_or(u32::MAX));
+                }
+            }
+        }
+    }
+
+    /// The positions in order.
+    fn positions(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|k| {
+            self.get(k)
+                .and_then(|p| u32::try_from(p).ok())
+                .unwrap_or(u32::MAX)
+        })
     }
 
     /// Narrows `positions` (each below `n_values`) to the smallest type that holds them.
@@ -154,7 +217,7 @@ impl Column {
     /// resolving labels and codes costs a lookup per record, not a parse.
     pub(crate) fn map_records<S: Copy>(
         &self,
-        records: &[usize],
+        records: impl Iterator<Item = usize>,
         f: impl Fn(CellRef<'_>) -> S,
     ) -> Vec<S> {
         match self {
@@ -162,8 +225,7 @@ impl Column {
                 let resolved: Vec<S> = values.iter().map(|v| f(v.as_ref())).collect();
                 let empty = f(CellRef::Empty);
                 records
-                    .iter()
-                    .map(|&r| {
+                    .map(|r| {
                         index
                             .get(r)
                             .and_then(|i| resolved.get(i))
@@ -176,8 +238,7 @@ impl Column {
                 let mut memo: [Option<S>; 256] = [None; 256];
                 let empty = f(CellRef::Empty);
                 records
-                    .iter()
-                    .map(|&r| {
+                    .map(|r| {
                         let Some(&x) = v.get(r) else { return empty };
                         let slot = memo.get_mut(usize::from(x.cast_unsigned()));
                         match slot {
@@ -188,7 +249,7 @@ impl Column {
                     })
                     .collect()
             }
-            other => records.iter().map(|&r| f(other.get(r))).collect(),
+            other => records.map(|r| f(other.get(r))).collect(),
         }
     }
 
@@ -322,11 +383,11 @@ pub(crate) struct TextColumnBuilder {
 enum Building {
     Dict {
         values: Vec<String>,
-        lookup: HashMap<String, u32>,
+        lookup: FastMap<String, u32>,
         /// Fields of at most one byte (`""`, `"1"`, `"9"`) by that byte (256 = empty), without
         /// hashing: the commonest fields of coded data.
         short: Box<[u32; 257]>,
-        index: Vec<u32>,
+        index: Index,
     },
     Strings {
         text: String,
@@ -340,56 +401,101 @@ const DICT_TRIAL: usize = 1024;
 
 impl TextColumnBuilder {
     pub(crate) fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// A builder with room for `records` fields of one byte each.
+    pub(crate) fn with_capacity(records: usize) -> Self {
         TextColumnBuilder {
             state: Building::Dict {
                 values: Vec::new(),
-                lookup: HashMap::new(),
+                lookup: FastMap::default(),
                 short: Box::new([u32::MAX; 257]),
-                index: Vec::new(),
+                index: Index::U8(Vec::with_capacity(records)),
             },
         }
     }
 
+    #[inline]
     pub(crate) fn push(&mut self, field: &str) {
-        match &mut self.state {
-            Building::Strings { text, ends } => {
-                text.push_str(field);
-                ends.push(text.len());
-            }
-            Building::Dict {
-                values,
-                lookup,
-                short,
-                index,
-            } => {
-                let slot = match field.as_bytes() {
-                    [] => short.get_mut(256),
-                    [b] => short.get_mut(usize::from(*b)),
-                    _ => None,
-                };
-                let position = match slot {
-                    Some(p) if *p != u32::MAX => *p,
-                    Some(p) => {
-                        *p = u32::try_from(values.len()).unwrap_or(u32::MAX);
-                        values.push(field.to_string());
-                        *p
-                    }
-                    None => match lookup.get(field) {
-                        Some(&p) => p,
-                        None => {
-                            let p = u32::try_from(values.len()).unwrap_or(u32::MAX);
-                            values.push(field.to_string());
-                            lookup.insert(field.to_string(), p);
-                            p
-                        }
-                    },
-                };
-                index.push(position);
-                let mostly_distinct = index.len() >= DICT_TRIAL && values.len() * 2 > index.len();
-                if mostly_distinct || values.len() >= 1 << 16 {
-                    self.state = self.concatenated();
+        // The common case first: a known field of at most one byte into a one-byte index.
+        if let Building::Dict {
+            short,
+            index: Index::U8(v),
+            ..
+        } = &mut self.state
+        {
+            let slot = match field.as_bytes() {
+                [] => 256,
+                [b] => usize::from(*b),
+                _ => usize::MAX,
+            };
+            if let Some(p) = short.get(slot).and_then(|&p| u8::try_from(p).ok()) {
+                v.push(p);
+                if v.len() == DICT_TRIAL {
+                    self.concatenate_if_distinct();
                 }
+                return;
             }
+        }
+        self.push_any(field);
+    }
+
+    fn push_any(&mut self, field: &str) {
+        if let Building::Strings { text, ends } = &mut self.state {
+            text.push_str(field);
+            ends.push(text.len());
+            return;
+        }
+        let position = self.intern(field);
+        if let Building::Dict { index, .. } = &mut self.state {
+            index.push(position);
+        }
+        self.concatenate_if_distinct();
+    }
+
+    /// Turns the dictionary into concatenated text once it holds mostly distinct fields.
+    fn concatenate_if_distinct(&mut self) {
+        if let Building::Dict { values, index, .. } = &self.state {
+            let mostly_distinct = index.len() >= DICT_TRIAL && values.len() * 2 > index.len();
+            if mostly_distinct || values.len() >= 1 << 16 {
+                self.state = self.concatenated();
+            }
+        }
+    }
+
+    /// The dictionary position of `field`, added when new (`u32::MAX` for concatenated text).
+    fn intern(&mut self, field: &str) -> u32 {
+        let Building::Dict {
+            values,
+            lookup,
+            short,
+            ..
+        } = &mut self.state
+        else {
+            return u32::MAX;
+        };
+        let slot = match field.as_bytes() {
+            [] => short.get_mut(256),
+            [b] => short.get_mut(usize::from(*b)),
+            _ => None,
+        };
+        let next = u32::try_from(values.len()).unwrap_or(u32::MAX);
+        match slot {
+            Some(p) if *p != u32::MAX => *p,
+            Some(p) => {
+                *p = next;
+                values.push(field.to_string());
+                next
+            }
+            None => match lookup.get(field) {
+                Some(&p) => p,
+                None => {
+                    values.push(field.to_string());
+                    lookup.insert(field.to_string(), next);
+                    next
+                }
+            },
         }
     }
 
@@ -403,7 +509,7 @@ impl TextColumnBuilder {
         };
         let mut text = String::new();
         let mut ends = Vec::with_capacity(index.len());
-        for &p in index {
+        for p in index.positions() {
             let field = usize::try_from(p)
                 .ok()
                 .and_then(|p| values.get(p))
@@ -414,6 +520,41 @@ impl TextColumnBuilder {
         Building::Strings { text, ends }
     }
 
+    /// Appends the fields `other` holds (the next chunk of the same column).
+    pub(crate) fn append(&mut self, other: TextColumnBuilder) {
+        match other.state {
+            Building::Strings { text, ends } => {
+                if let Building::Dict { .. } = self.state {
+                    self.state = self.concatenated();
+                }
+                if let Building::Strings {
+                    text: mine,
+                    ends: my_ends,
+                } = &mut self.state
+                {
+                    let offset = mine.len();
+                    mine.push_str(&text);
+                    my_ends.extend(ends.iter().map(|e| e + offset));
+                }
+            }
+            Building::Dict { values, index, .. } => {
+                if let Building::Strings { .. } = self.state {
+                    for p in index.positions() {
+                        let field = usize::try_from(p).ok().and_then(|p| values.get(p));
+                        self.push(field.map_or("", String::as_str));
+                    }
+                    return;
+                }
+                // Each distinct field of `other` interned once, its positions remapped.
+                let remap: Vec<u32> = values.iter().map(|v| self.intern(v)).collect();
+                if let Building::Dict { index: mine, .. } = &mut self.state {
+                    mine.extend_remapped(&index, &remap);
+                }
+                self.concatenate_if_distinct();
+            }
+        }
+    }
+
     pub(crate) fn finish(self) -> Column {
         match self.state {
             Building::Strings { mut text, ends } => {
@@ -421,7 +562,6 @@ impl TextColumnBuilder {
                 Column::Strings { text, ends }
             }
             Building::Dict { values, index, .. } => {
-                let n = values.len();
                 // Blank fields are no answer, as the readers of owned cells have it.
                 let values = values
                     .into_iter()
@@ -433,10 +573,8 @@ impl TextColumnBuilder {
                         }
                     })
                     .collect();
-                Column::Dict {
-                    values,
-                    index: Index::narrow(index.into_iter(), n),
-                }
+                // The index grew only as wide as its positions needed.
+                Column::Dict { values, index }
             }
         }
     }
@@ -521,7 +659,7 @@ mod tests {
         )
         .unwrap();
         let calls = Counter::new(0);
-        let got = d.0.map_records(&[0, 1, 2, 5], |c| {
+        let got = d.0.map_records([0, 1, 2, 5].into_iter(), |c| {
             calls.set(calls.get() + 1);
             c.is_empty()
         });
@@ -530,7 +668,7 @@ mod tests {
         assert_eq!(calls.get(), 4);
         let ints = ColumnData::ints(&[3i64, 3, 3, 4]);
         let calls = Counter::new(0);
-        let got = ints.0.map_records(&[0, 1, 2, 3], |c| {
+        let got = ints.0.map_records(0..4, |c| {
             calls.set(calls.get() + 1);
             c == CellRef::Int(3)
         });

@@ -14,6 +14,7 @@ use crate::instrument::guess_encoding;
 
 use super::columns::{Column, ColumnData, TextColumnBuilder};
 use super::problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
+use super::unquoted;
 
 /// One cell as it came from the input, before it is checked against the instrument.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,7 +210,7 @@ impl RawTable {
     pub(crate) fn map_column<S: Copy>(
         &self,
         j: usize,
-        records: &[usize],
+        records: impl ExactSizeIterator<Item = usize>,
         f: impl Fn(CellRef<'_>) -> S,
     ) -> Vec<S> {
         match self.columns.get(j) {
@@ -654,6 +655,9 @@ pub fn parse_csv(
         .has_headers(true)
         .from_reader(text.as_bytes());
     let names = csv_header(&mut reader, source, limits)?;
+    if memchr::memchr(b'"', text.as_bytes()).is_none() {
+        return parse_unquoted(text, source, names, delimiter, limits);
+    }
     let mut columns: Vec<TextColumnBuilder> =
         names.iter().map(|_| TextColumnBuilder::new()).collect();
     let mut rows = Vec::new();
@@ -698,6 +702,50 @@ pub fn parse_csv(
         columns: columns.into_iter().map(TextColumnBuilder::finish).collect(),
         rows: Rows::Listed(rows),
         problems,
+    })
+}
+
+/// [`parse_csv`] for text without a quote character (see [`unquoted`](super::unquoted)).
+fn parse_unquoted(
+    text: &str,
+    source: &str,
+    names: Vec<String>,
+    delimiter: u8,
+    limits: &Limits,
+) -> Result<RawTable, Error> {
+    let bytes = text.as_bytes();
+    // The header is the first line that is not empty; the body starts after its line break.
+    let header_start = bytes
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(bytes.len());
+    let header_end = bytes
+        .get(header_start..)
+        .and_then(|rest| memchr::memchr2(b'\n', b'\r', rest))
+        .map_or(bytes.len(), |i| header_start + i);
+    let mut body_start = header_end + 1;
+    if bytes.get(header_end) == Some(&b'\r') && bytes.get(body_start) == Some(&b'\n') {
+        body_start += 1;
+    }
+    let body = text.get(body_start..).unwrap_or_default();
+    let first_line = 1 + line_breaks(bytes.get(..body_start.min(bytes.len())).unwrap_or_default());
+    let shape = unquoted::Shape {
+        names: &names,
+        delimiter,
+        source,
+        limits,
+    };
+    let records = unquoted::read_body(body, first_line, &shape)?;
+    Ok(RawTable {
+        source: source.to_string(),
+        columns: records
+            .columns
+            .into_iter()
+            .map(TextColumnBuilder::finish)
+            .collect(),
+        names,
+        rows: Rows::Listed(records.rows),
+        problems: records.problems,
     })
 }
 
@@ -748,7 +796,7 @@ fn csv_header(
 }
 
 /// Refuses a field longer than `limits.max_field_bytes`.
-fn check_field(
+pub(super) fn check_field(
     field: &str,
     source: &str,
     row: usize,

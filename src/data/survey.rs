@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{self, Column, DataTable, Limits, RawTable, Responses, ValidationReport};
+use crate::data::{self, Column, DataTable, Limits, Memo, RawTable, Responses, ValidationReport};
 use crate::error::{Error, Result};
 use crate::instrument::Instrument;
 
@@ -51,12 +51,23 @@ impl ReadOptions {
 /// let survey = Survey::read_csv_str(csv, &inst, &Default::default()).unwrap();
 /// assert_eq!((survey.n_respondents(), survey.n_municipalities()), (3, 2));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "SurveySpec", into = "SurveySpec")]
 pub struct Survey {
     instrument: Instrument,
     responses: Responses,
     report: ValidationReport,
+    memo: Memo,
+}
+
+/// Two surveys are equal when their instrument, responses and validation report are: the memo
+/// only holds what is derived from them.
+impl PartialEq for Survey {
+    fn eq(&self, other: &Self) -> bool {
+        self.instrument == other.instrument
+            && self.responses == other.responses
+            && self.report == other.report
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -94,6 +105,7 @@ impl TryFrom<SurveySpec> for Survey {
             instrument: s.instrument,
             responses: s.responses,
             report: s.report,
+            memo: Memo::default(),
         })
     }
 }
@@ -120,6 +132,7 @@ impl Survey {
             instrument: instrument.clone(),
             responses,
             report,
+            memo: Memo::default(),
         })
     }
 
@@ -182,6 +195,10 @@ impl Survey {
     /// The validated responses.
     pub fn responses(&self) -> &Responses {
         &self.responses
+    }
+    /// What later layers derived from this survey once (see [`Memo`]).
+    pub fn memo(&self) -> &Memo {
+        &self.memo
     }
     /// Problems found when reading leniently (empty after a strict read).
     pub fn validation_report(&self) -> &ValidationReport {

@@ -2,6 +2,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 use ndarray::{Array2, ShapeBuilder};
 use unicode_normalization::UnicodeNormalization;
@@ -208,6 +211,18 @@ fn is_invisible(c: char) -> bool {
 /// A respondent or municipality id, or a role or province, as it is compared: invisible
 /// characters removed, Unicode NFKC (full-width `ＧＭ0001` is `GM0001`), surrounding white space
 /// trimmed.
+/// [`normalise_id`] of text already trimmed, borrowed when it is ASCII (nothing to normalise).
+fn normalised(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.is_ascii() {
+        match text {
+            Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+            Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+        }
+    } else {
+        Cow::Owned(normalise_id(&text))
+    }
+}
+
 pub(crate) fn normalise_id(text: &str) -> String {
     if text.is_ascii() {
         return text.trim().to_string();
@@ -528,34 +543,65 @@ fn pick_limits<'i>(
 
 /// The attributes one row gives its municipality and respondent.
 #[derive(Default)]
-struct RowAttributes {
+struct RowAttributes<'i> {
     name: Option<String>,
     inhabitants: Option<u32>,
-    size_class: Option<String>,
-    province: Option<String>,
-    role: Option<String>,
+    /// Level ids are borrowed from the instrument: a row allocates only what a new municipality
+    /// keeps.
+    size_class: Option<&'i str>,
+    province: Option<Cow<'i, str>>,
+    role: Option<Cow<'i, str>>,
 }
+
+/// A map keyed by input text, hashed with a fast seeded hasher (the per-row maps of ingest).
+pub(super) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// An attribute a row gives its municipality: column, the row's value, the stored value.
+type AttributeCheck<'r, 'm> = (&'static str, Option<Cow<'r, str>>, &'m mut Option<String>);
 
 /// What the row-level pass keeps of each record it places: the store's respondent columns.
 struct Store {
     ids: Vec<String>,
-    id_rows: HashMap<String, usize>,
+    /// Positions in `ids`, hashed by id: finds a repeated id without a second copy of each.
+    id_index: HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
     muni_of: Vec<u32>,
     municipalities: Vec<Municipality>,
-    muni_index: HashMap<String, u32>,
+    muni_index: FastMap<String, u32>,
     roles: Vec<Option<String>>,
     /// Record index of each kept row, for the answer passes.
     kept: Vec<usize>,
 }
 
 impl Store {
+    /// The row on which `id` was first used, if it was.
+    fn first_row_of(&self, id: &str, table: &RawTable) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
+        let k = *self
+            .id_index
+            .find(hash, |&k| self.ids.get(k).is_some_and(|known| known == id))?;
+        self.kept.get(k).map(|&r| table.row(r))
+    }
+
+    /// Adds a respondent id (not used before: [`Store::first_row_of`] was asked).
+    fn add_id(&mut self, id: String) {
+        let hash = self.hasher.hash_one(id.as_str());
+        let k = self.ids.len();
+        self.ids.push(id);
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        self.id_index.insert_unique(hash, k, |&k| {
+            hasher.hash_one(ids.get(k).map_or("", String::as_str))
+        });
+    }
+
     fn new(n: usize) -> Self {
         Store {
             ids: Vec::with_capacity(n),
-            id_rows: HashMap::with_capacity(n),
+            id_index: HashTable::with_capacity(n),
+            hasher: Default::default(),
             muni_of: Vec::with_capacity(n),
             municipalities: Vec::new(),
-            muni_index: HashMap::new(),
+            muni_index: FastMap::default(),
             roles: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
         }
@@ -567,14 +613,55 @@ struct RowReader<'a, 'i> {
     table: &'a RawTable,
     instrument: &'i Instrument,
     layout: &'a Layout<'i>,
+    found: &'a Found,
     r: usize,
     row: Option<usize>,
 }
 
+/// The level each record's size class, province and role text matches (`None`: no text or no
+/// match), worked out once per distinct text of the column rather than once per row. Empty
+/// when the input lacks the column.
+struct Found {
+    size_class: Vec<Option<usize>>,
+    province: Vec<Option<usize>>,
+    role: Vec<Option<usize>>,
+}
+
+impl Found {
+    fn new(table: &RawTable, instrument: &Instrument, layout: &Layout<'_>) -> Found {
+        let attrs = instrument.attributes();
+        let each = |col: Option<usize>, find_in: &dyn Fn(&str) -> Option<usize>| match col {
+            Some(j) => table.map_column(j, 0..table.len(), |cell| {
+                let text = match cell {
+                    CellRef::Bool(_) => None,
+                    cell => cell.as_text(),
+                };
+                text.and_then(|t| find_in(t.trim()))
+            }),
+            None => Vec::new(),
+        };
+        Found {
+            size_class: each(layout.size_col, &|t| find(&layout.classes, t)),
+            province: each(layout.prov_col, &|t| match_level(&attrs.provinces, t)),
+            role: each(layout.role_col, &|t| match_level(&attrs.roles, t)),
+        }
+    }
+}
+
+/// The level `text` names: as written first (labels may hold characters NFKC changes), then
+/// both normalised.
+fn match_level(levels: &[Level], text: &str) -> Option<usize> {
+    let key = normalise_id(text);
+    if key.is_empty() {
+        return None;
+    }
+    find(levels, text).or_else(|| find_normalised(levels, &key))
+}
+
 type Step<T> = std::result::Result<T, Stop>;
 
-impl RowReader<'_, '_> {
-    fn cell(&self, j: usize) -> CellRef<'_> {
+impl<'a, 'i> RowReader<'a, 'i> {
+    fn cell(&self, j: usize) -> CellRef<'a> {
         self.table.cell(j, self.r)
     }
 
@@ -584,10 +671,10 @@ impl RowReader<'_, '_> {
     }
 
     /// The row's respondent id, or `None` when the row is skipped (empty or repeated id).
-    fn respondent_id(&self, store: &Store, sink: &mut Sink<'_>) -> Step<Option<String>> {
+    fn respondent_id(&self, store: &Store, sink: &mut Sink<'_>) -> Step<Option<Cow<'a, str>>> {
         let cell = self.cell(self.layout.id_col);
         let id = text_of(cell, self.row, "respondent_id", sink)?
-            .map(|t| normalise_id(&t))
+            .map(normalised)
             .filter(|t| !t.is_empty());
         let Some(id) = id else {
             if !matches!(cell, CellRef::Bool(_)) {
@@ -601,12 +688,12 @@ impl RowReader<'_, '_> {
             }
             return Ok(None);
         };
-        if let Some(first) = store.id_rows.get(&id) {
+        if let Some(first) = store.first_row_of(&id, self.table) {
             sink.at(
                 ProblemKind::DuplicateRespondent,
                 self.row,
                 Some("respondent_id"),
-                Some(id.clone()),
+                Some(id.into_owned()),
                 format!("respondent id already used on row {first}; the row is skipped"),
             )?;
             return Ok(None);
@@ -614,10 +701,10 @@ impl RowReader<'_, '_> {
         Ok(Some(id))
     }
 
-    fn municipality_id(&self, id: &str, sink: &mut Sink<'_>) -> Step<Option<String>> {
+    fn municipality_id(&self, id: &str, sink: &mut Sink<'_>) -> Step<Option<Cow<'a, str>>> {
         let cell = self.cell(self.layout.muni_col);
         let muni = text_of(cell, self.row, "municipality", sink)?
-            .map(|t| normalise_id(&t))
+            .map(normalised)
             .filter(|t| !t.is_empty());
         if muni.is_none() && !matches!(cell, CellRef::Bool(_)) {
             sink.at(
@@ -634,7 +721,7 @@ impl RowReader<'_, '_> {
         Ok(muni)
     }
 
-    fn attributes(&self, sink: &mut Sink<'_>) -> Step<RowAttributes> {
+    fn attributes(&self, sink: &mut Sink<'_>) -> Step<RowAttributes<'i>> {
         let layout = self.layout;
         let attrs = self.instrument.attributes();
         let mut out = RowAttributes {
@@ -657,25 +744,40 @@ impl RowReader<'_, '_> {
             }
         }
         out.size_class = self.size_class(out.inhabitants, sink)?;
-        out.province = self.level("province", layout.prov_col, &attrs.provinces, sink)?;
-        out.role = self.level("role", layout.role_col, &attrs.roles, sink)?;
+        let found = self.found;
+        out.province = self.level(
+            "province",
+            layout.prov_col,
+            &attrs.provinces,
+            &found.province,
+            sink,
+        )?;
+        out.role = self.level("role", layout.role_col, &attrs.roles, &found.role, sink)?;
         Ok(out)
     }
 
     /// The size class given in the row, checked against the one `inhabitants` fall in (which is
     /// taken when the row gives none).
-    fn size_class(&self, inhabitants: Option<u32>, sink: &mut Sink<'_>) -> Step<Option<String>> {
+    fn size_class(&self, inhabitants: Option<u32>, sink: &mut Sink<'_>) -> Step<Option<&'i str>> {
         let attrs = self.instrument.attributes();
         let classes = &self.layout.classes;
         let derived = inhabitants.and_then(|i| attrs.size_class_of(i));
         let mut size_class = derived;
-        if let Some(t) = self.text(self.layout.size_col, "size_class", sink)? {
-            match find(classes, &t) {
+        let given = match self.layout.size_col {
+            Some(j) => text_of(self.cell(j), self.row, "size_class", sink)?,
+            None => None,
+        };
+        if let Some(t) = given {
+            let found = match self.found.size_class.get(self.r) {
+                Some(&found) => found,
+                None => find(classes, &t),
+            };
+            match found {
                 None => sink.at(
                     ProblemKind::InvalidSizeClass,
                     self.row,
                     Some("size_class"),
-                    Some(t),
+                    Some(t.into_owned()),
                     format!("unknown size class; expected one of {}", level_ids(classes)),
                 )?,
                 Some(given) => match derived {
@@ -683,7 +785,7 @@ impl RowReader<'_, '_> {
                         ProblemKind::InvalidSizeClass,
                         self.row,
                         Some("size_class"),
-                        Some(t),
+                        Some(t.into_owned()),
                         format!(
                             "{} inhabitants fall in size class '{}', not '{}'",
                             inhabitants.unwrap_or_default(),
@@ -695,81 +797,94 @@ impl RowReader<'_, '_> {
                 },
             }
         }
-        Ok(size_class.and_then(|i| attrs.size_classes.get(i).map(|c| c.id.clone())))
+        Ok(size_class.and_then(|i| attrs.size_classes.get(i).map(|c| c.id.as_str())))
     }
 
     /// A role or province: matched to the instrument's levels, or kept as written when the
-    /// instrument lists none.
+    /// instrument lists none. `found` holds the level each record's text matches, worked out
+    /// once per distinct text.
     fn level(
         &self,
         column: &str,
         col: Option<usize>,
-        levels: &[Level],
+        levels: &'i [Level],
+        found: &[Option<usize>],
         sink: &mut Sink<'_>,
-    ) -> Step<Option<String>> {
-        let Some(t) = self.text(col, column, sink)? else {
+    ) -> Step<Option<Cow<'i, str>>> {
+        let Some(j) = col else { return Ok(None) };
+        let Some(t) = text_of(self.cell(j), self.row, column, sink)? else {
             return Ok(None);
         };
-        // Free text becomes a breakdown group: look-alikes must not split it into two.
-        let key = normalise_id(&t);
-        if key.is_empty() {
+        if levels.is_empty() {
+            // Free text becomes a breakdown group: look-alikes must not split it into two.
+            let key = normalise_id(&t);
+            return Ok((!key.is_empty()).then_some(Cow::Owned(key)));
+        }
+        let hit = match found.get(self.r) {
+            Some(&hit) => hit,
+            None => match_level(levels, &t),
+        };
+        if let Some(i) = hit {
+            return Ok(levels.get(i).map(|l| Cow::Borrowed(l.id.as_str())));
+        }
+        if normalise_id(&t).is_empty() {
             return Ok(None);
         }
-        if levels.is_empty() {
-            return Ok(Some(key));
-        }
-        // As written first (labels may hold characters NFKC changes), then both normalised.
-        match find(levels, &t).or_else(|| find_normalised(levels, &key)) {
-            Some(i) => Ok(Some(level_id(levels, i).to_string())),
-            None => {
-                sink.at(
-                    ProblemKind::InvalidAttribute,
-                    self.row,
-                    Some(column),
-                    Some(t),
-                    format!("unknown {column}; expected one of {}", level_ids(levels)),
-                )?;
-                Ok(None)
-            }
-        }
+        sink.at(
+            ProblemKind::InvalidAttribute,
+            self.row,
+            Some(column),
+            Some(t.into_owned()),
+            format!("unknown {column}; expected one of {}", level_ids(levels)),
+        )?;
+        Ok(None)
     }
 
     /// The municipality's index in the store: a new one, or a known one whose attributes this
     /// row must agree with.
     fn place(
         &self,
-        muni: String,
-        attrs: RowAttributes,
+        muni: Cow<'_, str>,
+        attrs: RowAttributes<'i>,
         store: &mut Store,
         sink: &mut Sink<'_>,
     ) -> Step<u32> {
-        let Some(&m) = store.muni_index.get(&muni) else {
+        let Some(&m) = store.muni_index.get(muni.as_ref()) else {
             let Ok(m) = u32::try_from(store.municipalities.len()) else {
                 sink.at(
                     ProblemKind::LimitExceeded,
                     self.row,
                     Some("municipality"),
-                    Some(muni),
+                    Some(muni.into_owned()),
                     "more municipalities than fit in 32 bits".into(),
                 )?;
                 return Err(Stop);
             };
+            let id = muni.into_owned();
+            store.muni_index.insert(id.clone(), m);
             store.municipalities.push(Municipality {
-                id: muni.clone(),
+                id,
                 name: attrs.name,
                 inhabitants: attrs.inhabitants,
-                size_class: attrs.size_class,
-                province: attrs.province,
+                size_class: attrs.size_class.map(String::from),
+                province: attrs.province.map(Cow::into_owned),
             });
-            store.muni_index.insert(muni, m);
             return Ok(m);
         };
         let Some(known) = store.municipalities.get_mut(m as usize) else {
             return Ok(m);
         };
-        let checks: [(&str, Option<String>, &mut Option<String>); 3] = [
-            ("municipality_name", attrs.name, &mut known.name),
-            ("size_class", attrs.size_class, &mut known.size_class),
+        let checks: [AttributeCheck<'_, '_>; 3] = [
+            (
+                "municipality_name",
+                attrs.name.map(Cow::Owned),
+                &mut known.name,
+            ),
+            (
+                "size_class",
+                attrs.size_class.map(Cow::Borrowed),
+                &mut known.size_class,
+            ),
             ("province", attrs.province, &mut known.province),
         ];
         // A row whose size class contradicts the municipality's must not add inhabitants that
@@ -777,13 +892,13 @@ impl RowReader<'_, '_> {
         let mut class_conflict = false;
         for (column, new, old) in checks {
             match (new, old.as_ref()) {
-                (Some(new), Some(prev)) if &new != prev => {
+                (Some(new), Some(prev)) if new.as_ref() != prev.as_str() => {
                     class_conflict |= column == "size_class";
                     sink.at(
                         ProblemKind::InconsistentMunicipality,
                         self.row,
                         Some(column),
-                        Some(new),
+                        Some(new.into_owned()),
                         format!(
                             "municipality '{}' has '{}' on an earlier row",
                             echo(&muni),
@@ -791,7 +906,7 @@ impl RowReader<'_, '_> {
                         ),
                     )?;
                 }
-                (Some(new), None) => *old = Some(new),
+                (Some(new), None) => *old = Some(new.into_owned()),
                 _ => {}
             }
         }
@@ -822,10 +937,9 @@ impl RowReader<'_, '_> {
             return Ok(());
         };
         let attrs = self.attributes(sink)?;
-        let role = attrs.role.clone();
+        let role = attrs.role.clone().map(Cow::into_owned);
         let m = self.place(muni, attrs, store, sink)?;
-        store.id_rows.insert(id.clone(), self.table.row(self.r));
-        store.ids.push(id);
+        store.add_id(id.into_owned());
         store.muni_of.push(m);
         store.roles.push(role);
         store.kept.push(self.r);
@@ -911,11 +1025,13 @@ fn place_rows(
         problems: Vec::new(),
     };
     let mut tagged = Vec::new();
+    let found = Found::new(table, instrument, layout);
     for r in 0..table.len() {
         let reader = RowReader {
             table,
             instrument,
             layout,
+            found: &found,
             r,
             row: Some(table.row(r)),
         };
