@@ -19,7 +19,10 @@ use inferred::{Run, Spec, SpecBase, TestTable};
 use super::inference::{adjust_tests, Estimate, GroupTest, Inference, Quantity, TableInference};
 use super::round::{largest_remainder, round_half_up};
 use super::table::{Labels, Row, Table};
-use crate::consolidate::{consolidate_with_groups, to_u32, Groups, Rules, WeightedColumn};
+use crate::consolidate::{
+    consolidate_into_sink, consolidate_with_groups, to_u32, AnswerSink, Groups, Policy, Rules,
+    WeightedColumn,
+};
 use crate::data::Survey;
 use crate::error::{Error, Result};
 use crate::instrument::{Code, ColumnKind, Item, MissingCode, Question, QuestionKind, Scale, Unit};
@@ -352,6 +355,41 @@ fn attr_of(m: &crate::data::Municipality, a: Attribute) -> Option<&str> {
     }
 }
 
+/// Counts straight from the consolidation kernel, without the long column in between: what a
+/// measure without inference needs.
+struct Counter<'g> {
+    grouping: &'g Grouping,
+    width: usize,
+    counts: Vec<f64>,
+}
+
+impl AnswerSink for Counter<'_> {
+    #[inline]
+    fn push(&mut self, unit: u32, code: Code, weight: f64) {
+        for &slot in self.grouping.of(unit as usize) {
+            self.counts[slot as usize * self.width + code as usize] += weight;
+        }
+    }
+}
+
+/// [`tally`] of a column consolidated on the fly (see [`Counter`]).
+fn count(
+    survey: &Survey,
+    groups: &Groups,
+    pos: usize,
+    policy: Option<Policy>,
+    grouping: &Grouping,
+    width: usize,
+) -> Result<Vec<f64>> {
+    let mut counter = Counter {
+        grouping,
+        width,
+        counts: vec![0.0; grouping.names.len() * width],
+    };
+    consolidate_into_sink(survey, groups, pos, policy, &mut counter)?;
+    Ok(counter.counts)
+}
+
 /// Sums the weights of a column into `slots × (max_code + 1)` counts.
 fn tally(col: &WeightedColumn, grouping: &Grouping, width: usize) -> Vec<f64> {
     let mut counts = vec![0.0; grouping.names.len() * width];
@@ -604,17 +642,16 @@ fn each_coded_cell<'a>(
         .items
         .par_iter()
         .map(|&(item, pos)| {
+            let Some(run) = &run else {
+                let counts = count(survey, &p.groups, pos, policy, &p.grouping, width)?;
+                return Ok((counts, None));
+            };
             let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
             let counts = tally(&col, &p.grouping, width);
-            let inferred = match &run {
-                Some(run) => {
-                    let data = run.tally(&col, &p.grouping, width);
-                    let id = item.map(|i| i.id.clone());
-                    Some(run.item(&data, width, &plan.specs, Some((&plan.table, id, whole)))?)
-                }
-                None => None,
-            };
-            Ok((counts, inferred))
+            let data = run.tally(&col, &p.grouping, width);
+            let id = item.map(|i| i.id.clone());
+            let inferred = run.item(&data, width, &plan.specs, Some((&plan.table, id, whole)))?;
+            Ok((counts, Some(inferred)))
         })
         .collect::<Vec<Result<_>>>()
         .into_iter()
@@ -936,18 +973,17 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
         .par_iter()
         .map(|&(item, pos)| {
             debug_assert_eq!(survey.instrument().columns()[pos].kind, ColumnKind::Flag);
-            let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
-            let counts = tally(&col, &p.grouping, 2);
-            let picked: Vec<f64> = (0..n_slots).map(|s| counts[s * 2 + 1]).collect();
-            let inferred = match &run {
-                Some(run) => {
-                    let data = run.tally(&col, &p.grouping, 2);
-                    let id = item.map(|i| i.id.clone());
-                    Some(run.item(&data, 2, &plan.specs, Some((&plan.table, id, whole)))?)
-                }
-                None => None,
+            let picked_of = |counts: &[f64]| (0..n_slots).map(|s| counts[s * 2 + 1]).collect();
+            let Some(run) = &run else {
+                let counts = count(survey, &p.groups, pos, policy, &p.grouping, 2)?;
+                return Ok((picked_of(&counts), None));
             };
-            Ok((picked, inferred))
+            let col = consolidate_with_groups(survey, &p.groups, pos, policy)?;
+            let picked: Vec<f64> = picked_of(&tally(&col, &p.grouping, 2));
+            let data = run.tally(&col, &p.grouping, 2);
+            let id = item.map(|i| i.id.clone());
+            let inferred = run.item(&data, 2, &plan.specs, Some((&plan.table, id, whole)))?;
+            Ok((picked, Some(inferred)))
         })
         .collect::<Vec<Result<_>>>()
         .into_iter()

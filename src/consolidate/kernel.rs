@@ -36,6 +36,27 @@ pub struct WeightedColumn {
     pub n_units: usize,
 }
 
+/// Where the kernel puts each consolidated answer: a [`WeightedColumn`], or a measure's counts
+/// directly (no column in between when nothing else needs one).
+pub trait AnswerSink {
+    /// Unit `unit` answered `code` with weight `weight`; entries come in unit order.
+    fn push(&mut self, unit: u32, code: Code, weight: f64);
+    /// The unit just pushed is complete and had at least one entry.
+    fn unit_done(&mut self) {}
+}
+
+impl AnswerSink for WeightedColumn {
+    fn push(&mut self, unit: u32, code: Code, weight: f64) {
+        self.units.push(unit);
+        self.codes.push(code);
+        self.weights.push(weight);
+    }
+
+    fn unit_done(&mut self) {
+        self.n_units += 1;
+    }
+}
+
 impl WeightedColumn {
     fn new(column: &str, unit: Unit, capacity: usize) -> Self {
         WeightedColumn {
@@ -46,12 +67,6 @@ impl WeightedColumn {
             weights: Vec::with_capacity(capacity),
             n_units: 0,
         }
-    }
-
-    fn push(&mut self, unit: u32, code: Code, weight: f64) {
-        self.units.push(unit);
-        self.codes.push(code);
-        self.weights.push(weight);
     }
 
     /// Number of entries.
@@ -121,20 +136,25 @@ pub fn consolidate_with_groups(
     position: usize,
     policy: Option<Policy>,
 ) -> Result<WeightedColumn> {
-    if !groups.fits(survey) {
-        return Err(Error::InvalidArgument {
-            name: "groups",
-            message: format!(
-                "groups of {} respondents in {} municipalities do not fit a survey of {} \
-                 respondents in {} municipalities",
-                groups.n_respondents(),
-                groups.n_groups(),
-                survey.n_respondents(),
-                survey.n_municipalities()
-            ),
-        });
-    }
+    check_groups(survey, groups)?;
     consolidate_columns(survey, Some(groups), position, policy)
+}
+
+fn check_groups(survey: &Survey, groups: &Groups) -> Result<()> {
+    if groups.fits(survey) {
+        return Ok(());
+    }
+    Err(Error::InvalidArgument {
+        name: "groups",
+        message: format!(
+            "groups of {} respondents in {} municipalities do not fit a survey of {} \
+             respondents in {} municipalities",
+            groups.n_respondents(),
+            groups.n_groups(),
+            survey.n_respondents(),
+            survey.n_municipalities()
+        ),
+    })
 }
 
 /// Every coded and flag column of the survey, in questionnaire order, each with the policy
@@ -273,6 +293,47 @@ fn consolidate_columns(
     position: usize,
     policy: Option<Policy>,
 ) -> Result<WeightedColumn> {
+    let name = column_name(survey, position)?;
+    let capacity = groups.map_or(survey.n_respondents(), Groups::n_groups);
+    let mut out = WeightedColumn::new(name, Unit::Respondent, capacity);
+    out.unit = consolidate_into(survey, groups, position, policy, &mut out)?;
+    Ok(out)
+}
+
+fn column_name(survey: &Survey, position: usize) -> Result<&str> {
+    let instrument = survey.instrument();
+    instrument
+        .columns()
+        .get(position)
+        .map(|c| c.name.as_str())
+        .ok_or_else(|| Error::InvalidArgument {
+            name: "position",
+            message: format!(
+                "column position {position} is out of range; the instrument has {} columns",
+                instrument.columns().len()
+            ),
+        })
+}
+
+/// [`consolidate_with_groups`] into any [`AnswerSink`]; returns the unit of the entries.
+pub fn consolidate_into_sink<S: AnswerSink>(
+    survey: &Survey,
+    groups: &Groups,
+    position: usize,
+    policy: Option<Policy>,
+    sink: &mut S,
+) -> Result<Unit> {
+    check_groups(survey, groups)?;
+    consolidate_into(survey, Some(groups), position, policy, sink)
+}
+
+fn consolidate_into<S: AnswerSink>(
+    survey: &Survey,
+    groups: Option<&Groups>,
+    position: usize,
+    policy: Option<Policy>,
+    out: &mut S,
+) -> Result<Unit> {
     let instrument = survey.instrument();
     let Some(col) = instrument.columns().get(position) else {
         return Err(Error::InvalidArgument {
@@ -300,41 +361,41 @@ fn consolidate_columns(
     };
     if !survey.responses().is_asked(position) {
         // Not in the input: every cell is empty.
-        return Ok(WeightedColumn::new(&col.name, unit, 0));
+        return Ok(unit);
     }
     let codes = column_codes(survey, position)?;
     let (Some(policy), Some(groups)) = (policy, groups) else {
-        return per_respondent(&col.name, &codes, &layout);
+        per_respondent(&codes, &layout, out)?;
+        return Ok(unit);
     };
-    per_municipality(&col.name, &codes, &layout, groups, policy)
+    per_municipality(&codes, &layout, groups, policy, out)?;
+    Ok(unit)
 }
 
 /// No consolidation: one entry per answering respondent.
-fn per_respondent(name: &str, codes: &[Code], layout: &Layout) -> Result<WeightedColumn> {
-    let mut out = WeightedColumn::new(name, Unit::Respondent, codes.len());
+fn per_respondent<S: AnswerSink>(codes: &[Code], layout: &Layout, out: &mut S) -> Result<()> {
     let n = to_u32(codes.len(), "survey", "respondents")?;
     for (r, &c) in (0..n).zip(codes) {
         if layout.slot(c).is_some() {
             out.push(r, c, 1.0);
+            out.unit_done();
         }
     }
-    out.n_units = out.len();
-    Ok(out)
+    Ok(())
 }
 
 /// The kernel: per municipality, count the answers by slot (a small reused array), then pick.
-fn per_municipality(
-    name: &str,
+fn per_municipality<S: AnswerSink>(
     codes: &[Code],
     layout: &Layout,
     groups: &Groups,
     policy: Policy,
-) -> Result<WeightedColumn> {
+    out: &mut S,
+) -> Result<()> {
     let n_groups = groups.n_groups();
     let n_slots = layout.slot_code.len();
     let n_sub = layout.n_sub;
     let ranks = groups.role_ranks();
-    let mut out = WeightedColumn::new(name, Unit::Municipality, n_groups);
     // One counter per slot plus the dump slot, reused for every municipality.
     let mut counts = vec![0u32; n_slots + 1];
 
@@ -357,14 +418,13 @@ fn per_municipality(
             let slot = *only as usize;
             if slot < n_slots {
                 out.push(unit, layout.slot_code[slot], 1.0);
-                out.n_units += 1;
+                out.unit_done();
             }
             continue;
         }
         let best = count_answers(&mut counts, group, &members[lo..hi], ranks, policy, n_sub);
-        let before = out.len();
-        if policy == Policy::Split {
-            push_split(&mut out, unit, &counts, layout);
+        let answered = if policy == Policy::Split {
+            push_split(out, unit, &counts, layout)
         } else {
             let code = match pick_slot(policy, &counts, layout, best) {
                 Some(s) => Some(layout.slot_code[s]),
@@ -373,12 +433,13 @@ fn per_municipality(
             if let Some(code) = code {
                 out.push(unit, code, 1.0);
             }
-        }
-        if out.len() > before {
-            out.n_units += 1;
+            code.is_some()
+        };
+        if answered {
+            out.unit_done();
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Counts one municipality's answers by slot into `counts`; under `PreferRole` also returns the
@@ -412,10 +473,9 @@ fn count_answers(
 }
 
 /// `Split`: the municipality's answers in the base, each with its share of them as weight (the
-/// weights add up to exactly 1.0); without any, the missing-code rule.
+/// weights add up to exactly 1.0); without any, the missing-code rule. Whether it pushed any.
 #[inline]
-fn push_split(out: &mut WeightedColumn, unit: u32, counts: &[u32], layout: &Layout) {
-    let before = out.len();
+fn push_split<S: AnswerSink>(out: &mut S, unit: u32, counts: &[u32], layout: &Layout) -> bool {
     let k: u32 = counts
         .iter()
         .zip(&layout.in_base)
@@ -423,27 +483,36 @@ fn push_split(out: &mut WeightedColumn, unit: u32, counts: &[u32], layout: &Layo
         .map(|(&c, _)| c)
         .sum();
     if k == 0 {
-        if let Some(code) = missing_rule(counts, layout) {
+        let code = missing_rule(counts, layout);
+        if let Some(code) = code {
             out.push(unit, code, 1.0);
         }
-        return;
+        return code.is_some();
     }
     let kf = f64::from(k);
-    let mut sum = 0.0;
-    for ((&c, &base), &code) in counts.iter().zip(&layout.in_base).zip(&layout.slot_code) {
-        if base && c > 0 {
-            let w = f64::from(c) / kf;
-            sum += w;
-            out.push(unit, code, w);
-        }
+    let answered = || {
+        counts
+            .iter()
+            .zip(&layout.in_base)
+            .zip(&layout.slot_code)
+            .filter(|((&c, &base), _)| base && c > 0)
+            .map(|((&c, _), &code)| (code, f64::from(c) / kf))
+    };
+    let sum: f64 = answered().map(|(_, w)| w).sum();
+    let last = answered().count() - 1;
+    // Rounding: when the shares do not add up to exactly 1.0, the last takes the rest (it
+    // differs from count / k by an ulp or so).
+    let mut others = 0.0;
+    for (i, (code, w)) in answered().enumerate() {
+        let w = if i == last && sum != 1.0 {
+            1.0 - others
+        } else {
+            w
+        };
+        others += w;
+        out.push(unit, code, w);
     }
-    if sum != 1.0 {
-        // Rounding: the last entry takes the rest, so the municipality's weights add up to
-        // exactly 1.0 (it differs from count / k by an ulp or so).
-        let last = out.weights.len() - 1;
-        let others: f64 = out.weights[before..last].iter().sum();
-        out.weights[last] = 1.0 - others;
-    }
+    true
 }
 
 /// The slot a whole-answer policy picks from a municipality's substantive answers; `None` when

@@ -74,7 +74,8 @@ use crate::instrument::{Instrument, Question, QuestionKind, Unit};
 
 pub use groups::Groups;
 pub use kernel::{
-    consolidate, consolidate_all, consolidate_position, consolidate_with_groups, WeightedColumn,
+    consolidate, consolidate_all, consolidate_into_sink, consolidate_position,
+    consolidate_with_groups, AnswerSink, WeightedColumn,
 };
 pub use provenance::{disagreements, provenance, Disagreement, Provenance};
 pub use wide::consolidated_table;
