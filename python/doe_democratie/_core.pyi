@@ -352,6 +352,14 @@ class Survey:
     def from_pandas(
         df: Any, instrument: Instrument | None = None, *, strict: bool = True
     ) -> Survey: ...
+    @staticmethod
+    def from_arrow(
+        data: Any, instrument: Instrument | None = None, *, strict: bool = True
+    ) -> Survey: ...
+    @staticmethod
+    def from_parquet(
+        path: _StrPath, instrument: Instrument | None = None, *, strict: bool = True
+    ) -> Survey: ...
     @property
     def n_respondents(self) -> int: ...
     @property

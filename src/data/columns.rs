@@ -316,6 +316,18 @@ impl ColumnData {
         ColumnData(Column::Int(ints))
     }
 
+    /// [`ColumnData::ints`] of a column that arrives in chunks (an Arrow chunked array): one
+    /// copy into the narrowest width that holds every chunk.
+    pub fn ints_chunked<T: Copy + Into<i64>>(chunks: &[&[T]]) -> Self {
+        let len = chunks.iter().map(|c| c.len()).sum();
+        ColumnData::ints_from(Chunked {
+            chunks,
+            chunk: 0,
+            at: 0,
+            left: len,
+        })
+    }
+
     /// Floats; NaN is no answer.
     pub fn floats(values: Vec<f64>) -> Self {
         ColumnData(Column::Float(values))
@@ -370,6 +382,38 @@ impl ColumnData {
         self.len() == 0
     }
 }
+
+/// The values of several slices in order, as one re-iterable sequence of known length.
+#[derive(Clone)]
+struct Chunked<'c, T> {
+    chunks: &'c [&'c [T]],
+    chunk: usize,
+    at: usize,
+    left: usize,
+}
+
+impl<T: Copy + Into<i64>> Iterator for Chunked<'_, T> {
+    type Item = i64;
+
+    fn next(&mut self) -> Option<i64> {
+        loop {
+            let chunk = self.chunks.get(self.chunk)?;
+            if let Some(&v) = chunk.get(self.at) {
+                self.at += 1;
+                self.left -= 1;
+                return Some(v.into());
+            }
+            self.chunk += 1;
+            self.at = 0;
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<T: Copy + Into<i64>> ExactSizeIterator for Chunked<'_, T> {}
 
 /// Builds a text column from CSV fields one record at a time: as a dictionary while the
 /// column repeats a few distinct fields (answer codes, size classes), as concatenated text once
@@ -639,6 +683,13 @@ mod tests {
             panic!("expected integers");
         };
         assert_eq!(huge.get(0), Some(i64::MIN));
+        let ColumnData(Column::Int(chunked)) = ColumnData::ints_chunked(&[&[1i32, 2], &[], &[300]])
+        else {
+            panic!("expected integers");
+        };
+        assert!(matches!(chunked, Ints::I16(_)));
+        let all: Vec<Option<i64>> = (0..4).map(|r| chunked.get(r)).collect();
+        assert_eq!(all, [Some(1), Some(2), Some(300), None]);
     }
 
     #[test]

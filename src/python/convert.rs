@@ -373,6 +373,143 @@ pub(crate) fn table_from_mapping(source: &str, data: &Bound<'_, PyAny>) -> PyRes
     Ok(RawTable::from_column_data(source, columns)?)
 }
 
+/// Anything Arrow can read as a table (a pyarrow Table or RecordBatch, or any object exporting
+/// the Arrow PyCapsule stream interface: polars and pandas DataFrames), through pyarrow, column by
+/// column from the Arrow buffers: integers narrowed in one copy, strings and dictionaries by
+/// their codes.
+pub(crate) fn table_from_arrow(source: &str, data: &Bound<'_, PyAny>) -> PyResult<RawTable> {
+    let py = data.py();
+    let pa = py.import("pyarrow").map_err(|_| {
+        pyo3::exceptions::PyImportError::new_err(
+            "reading Arrow data needs pyarrow (pip install 'doe-democratie[arrow]')",
+        )
+    })?;
+    let table = if data.is_instance(&pa.getattr("Table")?)? {
+        data.clone()
+    } else {
+        pa.call_method1("table", (data,)).map_err(|e| {
+            PyTypeError::new_err(format!(
+                "expected a pyarrow Table or an object with __arrow_c_stream__ (a polars or \
+                 pandas DataFrame); got {}: {e}",
+                data.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))
+        })?
+    };
+    let names: Vec<String> = table.getattr("column_names")?.extract()?;
+    let mut columns = Vec::with_capacity(names.len());
+    for (name, column) in names.into_iter().zip(table.getattr("columns")?.try_iter()?) {
+        let data = arrow_column(&pa, &name, &column?)?;
+        columns.push((name, data));
+    }
+    Ok(RawTable::from_column_data(source, columns)?)
+}
+
+/// One Arrow chunked array as a compact column.
+fn arrow_column(
+    pa: &Bound<'_, PyModule>,
+    name: &str,
+    chunked: &Bound<'_, PyAny>,
+) -> PyResult<ColumnData> {
+    let types = pa.getattr("types")?;
+    let ty = chunked.getattr("type")?;
+    let is = |check: &str| -> PyResult<bool> { types.call_method1(check, (&ty,))?.extract() };
+    if is("is_dictionary")? || is("is_string")? || is("is_large_string")? || is_view(&types, &ty)? {
+        return arrow_dictionary(pa, chunked, is("is_dictionary")?);
+    }
+    let nulls: usize = chunked.getattr("null_count")?.extract()?;
+    if is("is_integer")? && nulls == 0 {
+        if let Some(data) = arrow_ints(chunked)? {
+            return Ok(data);
+        }
+    }
+    if is("is_integer")? || is("is_floating")? || is("is_boolean")? {
+        // With nulls pyarrow gives floats with NaN (integers) or objects (booleans).
+        let array = chunked.call_method0("to_numpy")?;
+        if let Ok(array) = array.cast::<PyUntypedArray>() {
+            if let Some(data) = array_data(array)? {
+                return Ok(data);
+            }
+        }
+    }
+    Ok(ColumnData::cells(column_cells(
+        name,
+        &chunked.call_method0("to_pylist")?,
+    )?))
+}
+
+fn is_view(types: &Bound<'_, PyAny>, ty: &Bound<'_, PyAny>) -> PyResult<bool> {
+    // pyarrow < 16 has no string views.
+    match types.getattr("is_string_view") {
+        Ok(check) => check.call1((ty,))?.extract(),
+        Err(_) => Ok(false),
+    }
+}
+
+/// An integer column without nulls, read chunk by chunk from the Arrow buffers.
+fn arrow_ints(chunked: &Bound<'_, PyAny>) -> PyResult<Option<ColumnData>> {
+    let arrays: Vec<Bound<'_, PyAny>> = chunked
+        .getattr("chunks")?
+        .try_iter()?
+        .map(|c| c?.call_method0("to_numpy"))
+        .collect::<PyResult<_>>()?;
+    macro_rules! chunks {
+        ($($t:ty),*) => {$(
+            let typed: Vec<_> = arrays.iter().filter_map(|a| a.cast::<PyArray1<$t>>().ok()).collect();
+            if !arrays.is_empty() && typed.len() == arrays.len() {
+                let views: Vec<_> = typed.iter().filter_map(|a| a.try_readonly().ok()).collect();
+                let slices: Vec<&[$t]> = views.iter().filter_map(|v| v.as_slice().ok()).collect();
+                if slices.len() == arrays.len() {
+                    return Ok(Some(ColumnData::ints_chunked(&slices)));
+                }
+            }
+        )*};
+    }
+    chunks!(i8, i16, i32, i64, u8, u16, u32);
+    Ok(None)
+}
+
+/// A string or dictionary column as a dictionary column: its values once (as cells) and the
+/// codes from their buffers.
+fn arrow_dictionary(
+    pa: &Bound<'_, PyModule>,
+    chunked: &Bound<'_, PyAny>,
+    is_dictionary: bool,
+) -> PyResult<ColumnData> {
+    let compute = pa.py().import("pyarrow.compute")?;
+    let encoded = if is_dictionary {
+        chunked.clone()
+    } else {
+        compute.call_method1("dictionary_encode", (chunked,))?
+    };
+    // One dictionary for every chunk, so that the codes of all chunks mean the same.
+    let unified = encoded.call_method0("unify_dictionaries")?;
+    let chunks: Vec<Bound<'_, PyAny>> = unified
+        .getattr("chunks")?
+        .try_iter()?
+        .collect::<PyResult<_>>()?;
+    let values = match chunks.first() {
+        Some(first) => list_cells(&first.getattr("dictionary")?.call_method0("to_pylist")?)?,
+        None => Vec::new(),
+    };
+    let indices: Vec<Bound<'_, PyAny>> = chunks
+        .iter()
+        .map(|c| c.getattr("indices"))
+        .collect::<PyResult<_>>()?;
+    let all = pa.call_method1("chunked_array", (indices,))?;
+    // Nulls become -1: no answer.
+    let filled = compute.call_method1("fill_null", (all, -1))?;
+    let positions = filled.call_method0("to_numpy")?;
+    match dictionary_data(values, &positions)? {
+        Some(data) => Ok(data),
+        None => Err(PyTypeError::new_err(
+            "unsupported Arrow dictionary index type",
+        )),
+    }
+}
+
 /// A pandas DataFrame (duck-typed: `.columns` and `.iloc`), column by column.
 pub(crate) fn table_from_dataframe(source: &str, df: &Bound<'_, PyAny>) -> PyResult<RawTable> {
     if !(df.hasattr("columns")? && df.hasattr("iloc")?) {

@@ -234,6 +234,51 @@ impl PySurvey {
         )
     }
 
+    /// Validates Arrow data, one row per respondent: a pyarrow Table, or anything exporting the
+    /// Arrow PyCapsule stream interface (``__arrow_c_stream__``: polars and pandas DataFrames).
+    /// Columns are read from the Arrow buffers (strings and dictionaries by their codes). Needs
+    /// pyarrow. Rows in problems are 1-based positions; the file is ``'<arrow>'``.
+    #[staticmethod]
+    #[pyo3(signature = (data, instrument=None, *, strict=true))]
+    fn from_arrow(
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        instrument: Option<Bound<'_, PyInstrument>>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        validate(
+            py,
+            convert::table_from_arrow("<arrow>", data)?,
+            instrument,
+            strict,
+        )
+    }
+
+    /// Reads a Parquet file with pyarrow and validates it as :meth:`from_arrow` does; problems
+    /// name the file.
+    #[staticmethod]
+    #[pyo3(signature = (path, instrument=None, *, strict=true))]
+    fn from_parquet(
+        py: Python<'_>,
+        path: PathBuf,
+        instrument: Option<Bound<'_, PyInstrument>>,
+        strict: bool,
+    ) -> PyResult<Self> {
+        let parquet = py.import("pyarrow.parquet").map_err(|_| {
+            pyo3::exceptions::PyImportError::new_err(
+                "reading Parquet needs pyarrow (pip install 'doe-democratie[arrow]')",
+            )
+        })?;
+        let table = parquet.call_method1("read_table", (&path,))?;
+        let source = path.display().to_string();
+        validate(
+            py,
+            convert::table_from_arrow(&source, &table)?,
+            instrument,
+            strict,
+        )
+    }
+
     /// Number of respondents.
     #[getter]
     fn n_respondents(&self) -> usize {
