@@ -66,7 +66,8 @@ def run_impl(impl: str, n: int, data: Path, out: Path) -> dict:
         exe = ROOT / "target" / "release" / "examples" / "workload"
         cmd = [str(exe), str(ROOT / "tests/data/workload_instrument.json"), str(data / f"survey_{n}_lib.csv"), str(out)]
         result, peak, _ = run_peak(cmd)
-        return {"seconds": result["read_csv"] + result["measures"], "base_kb": 0, "peak_kb": peak}
+        seconds = result["read_csv"] + result["measures"]
+        return {"seconds": seconds, "base_kb": 0, "peak_kb": peak, "ingest": result["read_csv"]}
     cmd = [sys.executable, str(ROOT / "bench" / "run_one.py"), impl, str(data), str(n), str(out)]
     result, peak, _ = run_peak(cmd)
     result["peak_kb"] = peak
@@ -136,6 +137,7 @@ def main() -> None:
     print(f"machine: {machine()}; {time.strftime('%Y-%m-%d')}")
     failures = []
     table = []
+    csv_ratios = []
     for size in args.sizes:
         n = int(float(size))
         prepare(n, data)
@@ -161,15 +163,28 @@ def main() -> None:
                 rows_ok = "no" if problem else "yes"
             elif impl == "pandas":
                 rows_ok = "reference"
-            ratio = f"{fastest / r['seconds']:.1f}×" if fastest and impl not in PEERS else ""
+            ratio = f"{fastest / r['seconds']:.1f}×" if fastest and impl.startswith("library") else ""
             extra = (r["peak_kb"] - r["base_kb"]) / 1024 if r["base_kb"] else None
-            table.append((n, impl, r["seconds"], ratio, r["peak_kb"] / 1024, extra, rows_ok))
+            ingest = r.get("ingest")
+            table.append((n, impl, r["seconds"], ingest, ratio, r["peak_kb"] / 1024, extra, rows_ok))
+        polars_csv = results.get("polars-read-csv", {}).get("seconds")
+        for impl in ("library-csv", "library-rust-csv"):
+            if polars_csv and impl in results:
+                csv_ratios.append((n, impl, results[impl]["ingest"], polars_csv))
     print()
-    print("| respondents | implementation | seconds | faster than fastest peer | peak MB | peak MB beyond input | rows agree |")
-    print("|---:|---|---:|---:|---:|---:|---|")
-    for n, impl, s, ratio, peak, extra, ok in table:
+    print("| respondents | implementation | seconds (all) | of which ingest | faster than fastest peer "
+          "| peak MB | peak MB beyond input | rows agree |")
+    print("|---:|---|---:|---:|---:|---:|---:|---|")
+    for n, impl, s, ingest, ratio, peak, extra, ok in table:
         extra_text = f"{extra:.0f}" if extra is not None else "(all)"
-        print(f"| {n:,} | {impl} | {s:.3f} | {ratio} | {peak:.0f} | {extra_text} | {ok} |")
+        ingest_text = f"{ingest:.3f}" if ingest is not None else ""
+        print(f"| {n:,} | {impl} | {s:.3f} | {ingest_text} | {ratio} | {peak:.0f} | {extra_text} | {ok} |")
+    if csv_ratios:
+        print()
+        print("| respondents | CSV ingest with validation | seconds | polars.read_csv seconds | ratio |")
+        print("|---:|---|---:|---:|---:|")
+        for n, impl, ingest, polars_csv in csv_ratios:
+            print(f"| {n:,} | {impl} | {ingest:.3f} | {polars_csv:.3f} | {polars_csv / ingest:.2f}× |")
     failures = [f for f in failures if f]
     if failures:
         print("\nDISAGREEMENT:\n" + "\n".join(failures))

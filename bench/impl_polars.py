@@ -32,58 +32,59 @@ def load(parquet: str) -> pl.DataFrame:
 def consolidate(df: pl.DataFrame) -> pl.DataFrame:
     """Step a: one row per municipality with its size class and the 53 categorical items."""
     occ = [pl.col(c).min().alias(c) for c in OCC]
-    ordinal = [
-        pl.col(c).filter(pl.col(c) != WEET_NIET).median().floor().fill_null(WEET_NIET).cast(pl.Int64).alias(c)
-        for c in ORDINAL
-    ]
-    return df.group_by("municipality_id").agg([pl.col("size_class").first(), *occ, *ordinal])
-
-
-def _both_groups(long: pl.DataFrame) -> pl.DataFrame:
-    return pl.concat([
-        long.with_columns(pl.lit("all").alias("group")),
-        long.with_columns(pl.col("size_class").alias("group")),
-    ])
-
-
-def _grid(rows: list[tuple], schema: dict) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def dist_and_top2(m: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    long = m.unpivot(index="size_class", on=list(CATEGORICAL), variable_name="item", value_name="code")
-    long = long.with_columns(pl.col("code").cast(pl.Int64))
-    valid = _both_groups(long.filter(pl.col("code") != WEET_NIET))
-    counts = valid.group_by(["item", "group", "code"]).len("count")
-    every = _grid(
-        [(i, g, c) for i, k in CATEGORICAL.items() for g in GROUPS for c in range(1, k + 1)],
-        {"item": pl.String, "group": pl.String, "code": pl.Int64},
+    # 'weet niet' becomes null first (median skips nulls): filtering inside the aggregation is
+    # far slower in polars.
+    answered = df.with_columns(
+        [pl.when(pl.col(c) != WEET_NIET).then(pl.col(c)).alias(c) for c in ORDINAL]
     )
-    dist = every.join(counts, on=["item", "group", "code"], how="left").with_columns(
-        pl.col("count").fill_null(0).cast(pl.Int64)
-    )
-    dist = dist.with_columns(pl.col("count").sum().over(["item", "group"]).alias("n"))
-    dist = dist.with_columns((pl.col("count") / pl.col("n") * 100).alias("pct"))
-    top2 = (
-        dist.filter(pl.col("item").is_in(list(ORDINAL)))
-        .group_by(["item", "group"])
-        .agg(pl.col("count").filter(pl.col("code") <= 2).sum(), pl.col("n").first())
-        .with_columns((pl.col("count") / pl.col("n") * 100).alias("pct"), pl.lit("top2").alias("category"))
-    )
-    dist = dist.with_columns(pl.col("code").cast(pl.String).alias("category"))
+    ordinal = [pl.col(c).median().floor().fill_null(WEET_NIET).cast(pl.Int64).alias(c) for c in ORDINAL]
+    return answered.group_by("municipality_id").agg([pl.col("size_class").first(), *occ, *ordinal])
+
+
+def _item_counts(m: pl.DataFrame, item: str, k: int) -> list[tuple]:
+    """(group, code, count, n) of one item's valid codes, all and per size class, zeros included."""
+    valid = m.filter(pl.col(item) != WEET_NIET)
+    by_class = valid.group_by("size_class", item).len()
+    counts = {(g, c): n for g, c, n in by_class.iter_rows()}
+    rows = []
+    for group in GROUPS:
+        classes = SIZE_CLASSES if group == "all" else (group,)
+        per_code = [sum(counts.get((g, c), 0) for g in classes) for c in range(1, k + 1)]
+        n = sum(per_code)
+        rows += [(group, code, count, n) for code, count in zip(range(1, k + 1), per_code)]
+    return rows
+
+
+def _pct(count: int, n: int) -> float:
+    return count / n * 100 if n else float("nan")
+
+
+def dist_and_top2(m: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
+    dist, top2 = [], []
+    for item, k in CATEGORICAL.items():
+        rows = _item_counts(m, item, k)
+        dist += [("dist", item, g, str(c), n, count, _pct(count, n)) for g, c, count, n in rows]
+        if item in ORDINAL:
+            for group in GROUPS:
+                mine = [r for r in rows if r[0] == group]
+                count = sum(r[2] for r in mine if r[1] <= 2)
+                n = mine[0][3]
+                top2.append(("top2", item, group, "top2", n, count, _pct(count, n)))
     return dist, top2
 
 
-def flags(df: pl.DataFrame) -> pl.DataFrame:
-    long = _both_groups(df.unpivot(index="size_class", on=FLAGS, variable_name="item", value_name="mentioned"))
-    out = long.group_by(["item", "group"]).agg(
-        pl.col("mentioned").sum().cast(pl.Int64).alias("count"), pl.len().cast(pl.Int64).alias("n")
-    )
-    every = _grid([(i, g) for i in FLAGS for g in GROUPS], {"item": pl.String, "group": pl.String})
-    out = every.join(out, on=["item", "group"], how="left").with_columns(
-        pl.col("count").fill_null(0), pl.col("n").fill_null(0)
-    )
-    return out.with_columns((pl.col("count") / pl.col("n") * 100).alias("pct"), pl.lit("1").alias("category"))
+def flags(df: pl.DataFrame) -> list[tuple]:
+    """Mentions and respondents per flag, all and per size class: one group_by for all flags."""
+    by_class = df.group_by("size_class").agg(pl.len().alias("_n"), *[pl.col(f).sum() for f in FLAGS])
+    per_class = {row["size_class"]: row for row in by_class.iter_rows(named=True)}
+    totals = df.select(pl.len().alias("_n"), *[pl.col(f).sum() for f in FLAGS]).row(0, named=True)
+    rows = []
+    for item in FLAGS:
+        for group in GROUPS:
+            row = totals if group == "all" else per_class.get(group)
+            count, n = (int(row[item]), int(row["_n"])) if row else (0, 0)
+            rows.append(("flag", item, group, "1", n, count, _pct(count, n)))
+    return rows
 
 
 COLUMNS = ["section", "item", "group", "category", "n", "count", "pct"]
@@ -92,10 +93,4 @@ COLUMNS = ["section", "item", "group", "category", "n", "count", "pct"]
 def workload(df: pl.DataFrame) -> pl.DataFrame:
     """Tidy rows section, item, group, category, n, count, pct."""
     dist, top2 = dist_and_top2(consolidate(df))
-    parts = [
-        dist.with_columns(pl.lit("dist").alias("section")),
-        top2.with_columns(pl.lit("top2").alias("section")),
-        flags(df).with_columns(pl.lit("flag").alias("section")),
-    ]
-    return pl.concat([p.select(pl.col(c).cast(pl.Int64) if c in ("n", "count") else pl.col(c) for c in COLUMNS)
-                      for p in parts])
+    return pl.DataFrame(dist + top2 + flags(df), schema=COLUMNS, orient="row")

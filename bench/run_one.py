@@ -30,6 +30,7 @@ def main() -> None:
     impl, data, n, out = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
     parquet, csv, lib_csv = data / f"survey_{n}.parquet", data / f"survey_{n}.csv", data / f"survey_{n}_lib.csv"
     rows = None
+    read = None
     if impl == "pandas":
         import impl_pandas
 
@@ -55,6 +56,7 @@ def main() -> None:
         t = time.perf_counter()
         frame = pl.read_csv(csv)
         seconds = time.perf_counter() - t
+        read = seconds
         assert frame.height == int(n)
     elif impl.startswith("library"):
         import pandas as pd
@@ -84,12 +86,11 @@ def main() -> None:
         tables = impl_library.measures(survey)
         seconds = time.perf_counter() - t
         rows = pd.DataFrame(impl_library.rows(tables), columns=impl_library.COLUMNS)
-        print(json.dumps({"read": read}), file=sys.stderr)
     else:
         raise SystemExit(f"unknown implementation {impl}")
     if rows is not None:
         rows.to_csv(out, index=False, float_format="%.17g")
-    print(json.dumps({"seconds": seconds, "base_kb": base}))
+    print(json.dumps({"seconds": seconds, "base_kb": base, "ingest": read}))
 
 
 if __name__ == "__main__":
