@@ -184,6 +184,11 @@ impl RawTable {
         self.rows.len() == 0
     }
 
+    /// Whether column `j` holds whole numbers only (an integer numpy or Arrow column).
+    pub(crate) fn is_int_column(&self, j: usize) -> bool {
+        matches!(self.columns.get(j), Some(Column::Int(_)))
+    }
+
     /// File name or a `<…>` tag for in-memory input.
     pub fn source(&self) -> &str {
         &self.source

@@ -216,6 +216,7 @@ fn normalised(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.is_ascii() {
         match text {
             Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+            Cow::Owned(t) if t.trim().len() == t.len() => Cow::Owned(t),
             Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
         }
     } else {
@@ -372,6 +373,9 @@ pub(super) struct TextColumn<'i> {
 pub(super) struct Layout<'i> {
     id_col: usize,
     muni_col: usize,
+    /// The municipality column holds whole numbers only (a numpy or Arrow integer column):
+    /// municipalities are then found by number, without writing each one out as text.
+    muni_ints: bool,
     name_col: Option<usize>,
     role_col: Option<usize>,
     inh_col: Option<usize>,
@@ -493,6 +497,7 @@ impl<'i> Layout<'i> {
         Ok(Layout {
             id_col,
             muni_col,
+            muni_ints: table.is_int_column(muni_col),
             name_col: find_target(Target::MunicipalityName),
             role_col: find_target(Target::Role),
             inh_col: find_target(Target::Inhabitants),
@@ -559,6 +564,22 @@ pub(super) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// An attribute a row gives its municipality: column, the row's value, the stored value.
 type AttributeCheck<'r, 'm> = (&'static str, Option<Cow<'r, str>>, &'m mut Option<String>);
 
+/// How a row names its municipality: as text, or by number from an integer column.
+enum MuniKey<'t> {
+    Text(Cow<'t, str>),
+    Number(i64),
+}
+
+impl MuniKey<'_> {
+    /// The id as the store keeps it (and messages show it).
+    fn text(&self) -> String {
+        match self {
+            MuniKey::Text(text) => text.to_string(),
+            MuniKey::Number(i) => i.to_string(),
+        }
+    }
+}
+
 /// What the row-level pass keeps of each record it places: the store's respondent columns.
 struct Store {
     ids: Vec<String>,
@@ -568,6 +589,8 @@ struct Store {
     muni_of: Vec<u32>,
     municipalities: Vec<Municipality>,
     muni_index: FastMap<String, u32>,
+    /// Municipalities by number, when the municipality column is an integer column.
+    muni_numbers: FastMap<i64, u32>,
     roles: Vec<Option<String>>,
     /// Record index of each kept row, for the answer passes.
     kept: Vec<usize>,
@@ -602,6 +625,7 @@ impl Store {
             muni_of: Vec::with_capacity(n),
             municipalities: Vec::new(),
             muni_index: FastMap::default(),
+            muni_numbers: FastMap::default(),
             roles: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
         }
@@ -844,24 +868,37 @@ impl<'a, 'i> RowReader<'a, 'i> {
     /// row must agree with.
     fn place(
         &self,
-        muni: Cow<'_, str>,
+        key: MuniKey<'_>,
         attrs: RowAttributes<'i>,
         store: &mut Store,
         sink: &mut Sink<'_>,
     ) -> Step<u32> {
-        let Some(&m) = store.muni_index.get(muni.as_ref()) else {
+        let known = match &key {
+            MuniKey::Text(text) => store.muni_index.get(text.as_ref()),
+            MuniKey::Number(i) => store.muni_numbers.get(i),
+        };
+        let Some(&m) = known else {
             let Ok(m) = u32::try_from(store.municipalities.len()) else {
                 sink.at(
                     ProblemKind::LimitExceeded,
                     self.row,
                     Some("municipality"),
-                    Some(muni.into_owned()),
+                    Some(key.text()),
                     "more municipalities than fit in 32 bits".into(),
                 )?;
                 return Err(Stop);
             };
-            let id = muni.into_owned();
-            store.muni_index.insert(id.clone(), m);
+            let id = match key {
+                MuniKey::Text(text) => {
+                    let id = text.into_owned();
+                    store.muni_index.insert(id.clone(), m);
+                    id
+                }
+                MuniKey::Number(i) => {
+                    store.muni_numbers.insert(i, m);
+                    i.to_string()
+                }
+            };
             store.municipalities.push(Municipality {
                 id,
                 name: attrs.name,
@@ -874,6 +911,7 @@ impl<'a, 'i> RowReader<'a, 'i> {
         let Some(known) = store.municipalities.get_mut(m as usize) else {
             return Ok(m);
         };
+        let muni = key.text();
         let checks: [AttributeCheck<'_, '_>; 3] = [
             (
                 "municipality_name",
@@ -933,8 +971,12 @@ impl<'a, 'i> RowReader<'a, 'i> {
         let Some(id) = self.respondent_id(store, sink)? else {
             return Ok(());
         };
-        let Some(muni) = self.municipality_id(&id, sink)? else {
-            return Ok(());
+        let muni = match self.cell(self.layout.muni_col) {
+            CellRef::Int(i) if self.layout.muni_ints => MuniKey::Number(i),
+            _ => match self.municipality_id(&id, sink)? {
+                Some(text) => MuniKey::Text(text),
+                None => return Ok(()),
+            },
         };
         let attrs = self.attributes(sink)?;
         let role = attrs.role.clone().map(Cow::into_owned);
