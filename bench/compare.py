@@ -6,7 +6,7 @@ from ../shared/bench/gen.py.
     python bench/compare.py 1e5 1e6 [--data bench-data] [--only library-pandas,pandas] [--markdown]
 
 Each implementation runs in its own process (bench/run_one.py; the Rust one is
-`examples/workload.rs`), so its peak memory is its own (`wait4`'s ru_maxrss). Every
+`examples/workload.rs`) and reports its own peak memory (VmHWM). Every
 implementation's rows are checked against the pandas implementation's: counts and bases
 identical, percentages to 1e-9; at N ≤ 1e5 the pandas implementation is itself checked against
 the literal transcription of WORKLOAD.md in tests/python/workload_reference.py. A disagreement
@@ -65,28 +65,20 @@ def run_impl(impl: str, n: int, data: Path, out: Path) -> dict:
     if impl == "library-rust-csv":
         exe = ROOT / "target" / "release" / "examples" / "workload"
         cmd = [str(exe), str(ROOT / "tests/data/workload_instrument.json"), str(data / f"survey_{n}_lib.csv"), str(out)]
-        result, peak, _ = run_peak(cmd)
+        result = run_json(cmd)
         seconds = result["read_csv"] + result["measures"]
-        return {"seconds": seconds, "base_kb": 0, "peak_kb": peak, "ingest": result["read_csv"]}
+        return {"seconds": seconds, "base_kb": 0, "peak_kb": result["peak_kb"], "ingest": result["read_csv"]}
     cmd = [sys.executable, str(ROOT / "bench" / "run_one.py"), impl, str(data), str(n), str(out)]
-    result, peak, _ = run_peak(cmd)
-    result["peak_kb"] = peak
-    return result
+    return run_json(cmd)
 
 
-def run_peak(cmd: list[str]) -> tuple[dict, int, str]:
-    """Runs cmd and measures its own peak RSS with wait4 (not the maximum over all children)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    stdout, stderr = b"", b""
-    # communicate() would reap the child; read the pipes first, then wait4 for its rusage.
-    stdout = proc.stdout.read() if proc.stdout else b""
-    stderr = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()}")
-    lines = stdout.decode().strip().splitlines()
-    return json.loads(lines[-1]), usage.ru_maxrss, stderr.decode()
+def run_json(cmd: list[str]) -> dict:
+    """Runs cmd and returns the JSON of its last line. Each implementation reports its own peak
+    memory (VmHWM): a child's ru_maxrss would include this process's memory at fork time."""
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def agree(reference: pd.DataFrame, other: pd.DataFrame, name: str) -> str:

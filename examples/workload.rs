@@ -41,10 +41,22 @@ fn main() -> Result<(), Box<dyn Error>> {
     let measured = start.elapsed().as_secs_f64();
     std::fs::write(out, rows_csv(&survey, &tables))?;
     println!(
-        "{{\"read_csv\": {read}, \"measures\": {measured}, \"respondents\": {}}}",
-        survey.n_respondents()
+        "{{\"read_csv\": {read}, \"measures\": {measured}, \"respondents\": {}, \"peak_kb\": {}}}",
+        survey.n_respondents(),
+        peak_kb()
     );
     Ok(())
+}
+
+/// This process's peak resident memory in kB (VmHWM; 0 where /proc is not there).
+fn peak_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// WORKLOAD.md step a: occurrence items 'ja if any ja', every other grid the floored median.

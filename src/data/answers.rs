@@ -106,15 +106,18 @@ fn coded_column(
     seq: usize,
     out: &mut [Code],
 ) -> Vec<Tagged> {
-    let slots = table.map_column(input, kept.iter().copied(), |cell| resolve(scale, cell));
     let mut problems = Vec::new();
-    for ((slot, code), &record) in slots.into_iter().zip(out.iter_mut()).zip(kept) {
+    let read = |cell: CellRef<'_>| resolve(scale, cell);
+    table.each_in_column(input, kept.iter().copied(), read, |k, slot| {
+        let (Some(code), Some(&record)) = (out.get_mut(k), kept.get(k)) else {
+            return;
+        };
         let (kind, value, message) = match slot {
             Slot::Code(c) => {
                 *code = c;
-                continue;
+                return;
             }
-            Slot::Empty => continue,
+            Slot::Empty => return,
             Slot::Boolean => {
                 let value = table.cell(input, record).as_text().map(String::from);
                 (
@@ -142,7 +145,7 @@ fn coded_column(
                 message,
             ),
         });
-    }
+    });
     problems
 }
 

@@ -220,36 +220,48 @@ impl Column {
         records: impl Iterator<Item = usize>,
         f: impl Fn(CellRef<'_>) -> S,
     ) -> Vec<S> {
+        let mut out = Vec::with_capacity(records.size_hint().0);
+        self.each_record(records, f, |_, s| out.push(s));
+        out
+    }
+
+    /// [`Column::map_records`] handing each result to `each` (with its position in `records`)
+    /// instead of collecting them.
+    pub(crate) fn each_record<S: Copy>(
+        &self,
+        records: impl Iterator<Item = usize>,
+        f: impl Fn(CellRef<'_>) -> S,
+        mut each: impl FnMut(usize, S),
+    ) {
+        let empty = f(CellRef::Empty);
         match self {
             Column::Dict { values, index } => {
                 let resolved: Vec<S> = values.iter().map(|v| f(v.as_ref())).collect();
-                let empty = f(CellRef::Empty);
-                records
-                    .map(|r| {
-                        index
-                            .get(r)
-                            .and_then(|i| resolved.get(i))
-                            .copied()
-                            .unwrap_or(empty)
-                    })
-                    .collect()
+                for (k, r) in records.enumerate() {
+                    let s = index.get(r).and_then(|i| resolved.get(i)).copied();
+                    each(k, s.unwrap_or(empty));
+                }
             }
             Column::Int(Ints::I8(v)) => {
                 let mut memo: [Option<S>; 256] = [None; 256];
-                let empty = f(CellRef::Empty);
-                records
-                    .map(|r| {
-                        let Some(&x) = v.get(r) else { return empty };
-                        let slot = memo.get_mut(usize::from(x.cast_unsigned()));
-                        match slot {
-                            Some(Some(s)) => *s,
-                            Some(slot) => *slot.insert(f(CellRef::Int(i64::from(x)))),
-                            None => f(CellRef::Int(i64::from(x))),
-                        }
-                    })
-                    .collect()
+                for (k, r) in records.enumerate() {
+                    let Some(&x) = v.get(r) else {
+                        each(k, empty);
+                        continue;
+                    };
+                    let s = match memo.get_mut(usize::from(x.cast_unsigned())) {
+                        Some(Some(s)) => *s,
+                        Some(slot) => *slot.insert(f(CellRef::Int(i64::from(x)))),
+                        None => f(CellRef::Int(i64::from(x))),
+                    };
+                    each(k, s);
+                }
             }
-            other => records.map(|r| f(other.get(r))).collect(),
+            other => {
+                for (k, r) in records.enumerate() {
+                    each(k, f(other.get(r)));
+                }
+            }
         }
     }
 

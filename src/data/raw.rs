@@ -224,6 +224,23 @@ impl RawTable {
         }
     }
 
+    /// [`RawTable::map_column`] handing each result to `each` with its position in `records`.
+    pub(crate) fn each_in_column<S: Copy>(
+        &self,
+        j: usize,
+        records: impl Iterator<Item = usize>,
+        f: impl Fn(CellRef<'_>) -> S,
+        mut each: impl FnMut(usize, S),
+    ) {
+        match self.columns.get(j) {
+            Some(column) => column.each_record(records, f, each),
+            None => {
+                let empty = f(CellRef::Empty);
+                records.enumerate().for_each(|(k, _)| each(k, empty));
+            }
+        }
+    }
+
     /// Structural problems met while reading (ragged rows, non-scalar values); the records
     /// concerned are left out and the validator reports these with its own findings.
     pub fn problems(&self) -> &[Problem] {

@@ -642,16 +642,18 @@ struct RowReader<'a, 'i> {
     row: Option<usize>,
 }
 
-/// The level each record's size class, province and role text matches (`None`: no text or no
+/// The level each record's size class, province and role text matches (`NONE`: no text or no
 /// match), worked out once per distinct text of the column rather than once per row. Empty
 /// when the input lacks the column.
 struct Found {
-    size_class: Vec<Option<usize>>,
-    province: Vec<Option<usize>>,
-    role: Vec<Option<usize>>,
+    size_class: Vec<u32>,
+    province: Vec<u32>,
+    role: Vec<u32>,
 }
 
 impl Found {
+    const NONE: u32 = u32::MAX;
+
     fn new(table: &RawTable, instrument: &Instrument, layout: &Layout<'_>) -> Found {
         let attrs = instrument.attributes();
         let each = |col: Option<usize>, find_in: &dyn Fn(&str) -> Option<usize>| match col {
@@ -661,6 +663,8 @@ impl Found {
                     cell => cell.as_text(),
                 };
                 text.and_then(|t| find_in(t.trim()))
+                    .and_then(|i| u32::try_from(i).ok())
+                    .unwrap_or(Found::NONE)
             }),
             None => Vec::new(),
         };
@@ -669,6 +673,16 @@ impl Found {
             province: each(layout.prov_col, &|t| match_level(&attrs.provinces, t)),
             role: each(layout.role_col, &|t| match_level(&attrs.roles, t)),
         }
+    }
+
+    /// The level found for record `r`: `None` when none was, `Some(None)` when the column was
+    /// not worked out beforehand.
+    fn at(found: &[u32], r: usize) -> Option<Option<usize>> {
+        found.get(r).map(|&i| {
+            (i != Found::NONE)
+                .then(|| usize::try_from(i).ok())
+                .flatten()
+        })
     }
 }
 
@@ -792,8 +806,8 @@ impl<'a, 'i> RowReader<'a, 'i> {
             None => None,
         };
         if let Some(t) = given {
-            let found = match self.found.size_class.get(self.r) {
-                Some(&found) => found,
+            let found = match Found::at(&self.found.size_class, self.r) {
+                Some(found) => found,
                 None => find(classes, &t),
             };
             match found {
@@ -832,7 +846,7 @@ impl<'a, 'i> RowReader<'a, 'i> {
         column: &str,
         col: Option<usize>,
         levels: &'i [Level],
-        found: &[Option<usize>],
+        found: &[u32],
         sink: &mut Sink<'_>,
     ) -> Step<Option<Cow<'i, str>>> {
         let Some(j) = col else { return Ok(None) };
@@ -844,8 +858,8 @@ impl<'a, 'i> RowReader<'a, 'i> {
             let key = normalise_id(&t);
             return Ok((!key.is_empty()).then_some(Cow::Owned(key)));
         }
-        let hit = match found.get(self.r) {
-            Some(&hit) => hit,
+        let hit = match Found::at(found, self.r) {
+            Some(hit) => hit,
             None => match_level(levels, &t),
         };
         if let Some(i) = hit {
