@@ -8,23 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SIZE_CLASSES = ["lt20k", "20k_50k", "50k_100k", "gt100k"]
-WEET_NIET = 9
-
-
-def _items(prefix: str, count: int) -> list[str]:
-    return [f"{prefix}_{j}" for j in range(1, count + 1)]
-
-
-OCC = {i: 2 for i in _items("occ", 7)}
-ORDINAL = {
-    i: k
-    for prefix, count, k in [("att", 4, 4), ("chg", 4, 3), ("strat", 15, 4), ("chal", 14, 4), ("need", 9, 3)]
-    for i in _items(prefix, count)
-}
-CATEGORICAL = {**OCC, **ORDINAL}
-FLAGS = [i for prefix, count in [("typ", 7), ("succ", 15), ("sector", 10), ("who", 7)] for i in _items(prefix, count)]
-COLUMNS = ["section", "item", "group", "category", "n", "count", "pct"]
+from items import CATEGORICAL, COLUMNS, FLAGS, OCC, ORDINAL, SIZE_CLASSES, WEET_NIET
 
 
 def load(parquet: str) -> pd.DataFrame:
@@ -50,7 +34,7 @@ def _counts(m: pd.DataFrame, item: str, k: int) -> pd.DataFrame:
     """Counts of codes 1..k (rows: all + size classes) among the valid answers of one item."""
     valid = m.loc[m[item] != WEET_NIET, ["size_class", item]]
     table = valid.groupby(["size_class", item]).size().unstack(fill_value=0)
-    table = table.reindex(index=SIZE_CLASSES, columns=range(1, k + 1), fill_value=0)
+    table = table.reindex(index=list(SIZE_CLASSES), columns=range(1, k + 1), fill_value=0)
     table.loc["all"] = table.sum()
     return table.loc[["all", *SIZE_CLASSES]]
 

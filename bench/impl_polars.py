@@ -5,23 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-SIZE_CLASSES = ("lt20k", "20k_50k", "50k_100k", "gt100k")
-GROUPS = ("all",) + SIZE_CLASSES
-WEET_NIET = 9
-
-
-def _items(prefix: str, count: int) -> list[str]:
-    return [f"{prefix}_{j}" for j in range(1, count + 1)]
-
-
-OCC = {i: 2 for i in _items("occ", 7)}
-ORDINAL = {
-    i: k
-    for prefix, count, k in [("att", 4, 4), ("chg", 4, 3), ("strat", 15, 4), ("chal", 14, 4), ("need", 9, 3)]
-    for i in _items(prefix, count)
-}
-CATEGORICAL = {**OCC, **ORDINAL}
-FLAGS = [i for prefix, count in [("typ", 7), ("succ", 15), ("sector", 10), ("who", 7)] for i in _items(prefix, count)]
+from items import CATEGORICAL, COLUMNS, FLAGS, GROUPS, OCC, ORDINAL, SIZE_CLASSES, WEET_NIET
 
 
 def load(parquet: str) -> pl.DataFrame:
@@ -87,7 +71,6 @@ def flags(df: pl.DataFrame) -> list[tuple]:
     return rows
 
 
-COLUMNS = ["section", "item", "group", "category", "n", "count", "pct"]
 
 
 def workload(df: pl.DataFrame) -> pl.DataFrame:
