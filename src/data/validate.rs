@@ -208,9 +208,6 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// A respondent or municipality id, or a role or province, as it is compared: invisible
-/// characters removed, Unicode NFKC (full-width `ＧＭ0001` is `GM0001`), surrounding white space
-/// trimmed.
 /// [`normalise_id`] of text already trimmed, borrowed when it is ASCII (nothing to normalise).
 fn normalised(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.is_ascii() {
@@ -224,6 +221,9 @@ fn normalised(text: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
+/// A respondent or municipality id, or a role or province, as it is compared: invisible
+/// characters removed, Unicode NFKC (full-width `ＧＭ0001` is `GM0001`), surrounding white space
+/// trimmed.
 pub(crate) fn normalise_id(text: &str) -> String {
     if text.is_ascii() {
         return text.trim().to_string();
