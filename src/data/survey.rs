@@ -5,9 +5,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{self, Column, DataTable, Limits, Memo, RawTable, Responses, ValidationReport};
+use crate::data::{
+    self, CellRef, Column, DataTable, Limits, Memo, RawTable, Responses, ValidationReport,
+};
 use crate::error::{Error, Result};
-use crate::instrument::Instrument;
+use crate::instrument::{ColumnKind, Instrument};
 
 /// How to read respondent data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +215,36 @@ impl Survey {
         self.responses.n_municipalities()
     }
 
+    /// One row per respondent, in input order, as the survey would be written back: the columns
+    /// a CSV file has (`respondent_id`, `municipality`, the attributes present, then one column
+    /// per instrument column asked), answer codes as numbers, attributes as the instrument's ids.
+    /// Reading this table with [`Survey::from_table`] (or writing it as CSV and reading that)
+    /// gives an equal survey.
+    pub fn respondents(&self) -> Result<DataTable> {
+        let raw = self.responses.to_raw_table(&self.instrument)?;
+        let mut table = DataTable::with_rows(raw.len());
+        for (j, name) in raw.names().iter().enumerate() {
+            let numeric = name == "inhabitants"
+                || self
+                    .instrument
+                    .column_position(name)
+                    .and_then(|p| self.instrument.columns().get(p))
+                    .is_some_and(|c| c.kind != ColumnKind::Text);
+            let cells = (0..raw.len()).map(|r| raw.cell(j, r));
+            let column = if numeric {
+                Column::Number(cells.map(number_of).collect())
+            } else {
+                Column::Text(
+                    cells
+                        .map(|c| c.as_text().map(std::borrow::Cow::into_owned))
+                        .collect(),
+                )
+            };
+            table.push(name.clone(), column)?;
+        }
+        Ok(table)
+    }
+
     /// One row per municipality: `municipality`, `municipality_name`, `inhabitants`,
     /// `size_class`, `province` and `respondents` (how many of its respondents are in the data).
     pub fn municipalities(&self) -> DataTable {
@@ -246,6 +278,16 @@ impl Survey {
             let _ = table.push(name, column);
         }
         table
+    }
+}
+
+/// A stored code or number of inhabitants as a float (both are whole and far below 2^53).
+fn number_of(cell: CellRef<'_>) -> Option<f64> {
+    match cell {
+        #[allow(clippy::cast_precision_loss)]
+        CellRef::Int(i) => Some(i as f64),
+        CellRef::Float(f) => Some(f),
+        _ => None,
     }
 }
 

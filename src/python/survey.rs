@@ -531,6 +531,14 @@ impl PySurvey {
         Ok(py.detach(|| self.inner.mentions(question, &opts))?.into())
     }
 
+    /// One row per respondent, in input order, as a :class:`DataTable`: ``respondent_id``,
+    /// ``municipality``, the attributes present (as the instrument's ids) and one column per
+    /// instrument column asked, answer codes as numbers. Reading it back
+    /// (``Survey.from_pandas(survey.respondents().to_pandas())``) gives an equal survey.
+    fn respondents(&self) -> PyResult<PyDataTable> {
+        Ok(self.inner.respondents()?.into())
+    }
+
     /// One row per municipality: ``municipality``, ``municipality_name``, ``inhabitants``,
     /// ``size_class``, ``province`` and ``respondents``, as a :class:`DataTable`.
     fn municipalities(&self) -> PyDataTable {
