@@ -403,6 +403,8 @@ fn scales_match_the_transcription_and_the_fixed_codes() {
         id: "dont_know".into(),
         label_nl: "Weet niet".into(),
         label_en: "Don’t know".into(),
+        aliases_nl: vec!["Weet ik niet".into(), "wn".into()],
+        aliases_en: vec!["Don't know".into(), "dk".into()],
         kind: MissingKind::DontKnow,
         in_base,
     };
@@ -456,6 +458,90 @@ fn cells_parse_by_code_id_and_label() {
     assert_eq!(f.parse_cell("3.0"), Some(3));
     assert_eq!(f.parse_cell("5"), None);
     assert_eq!(inst.scale("support_need_3").unwrap().parse_cell("9"), None);
+}
+
+/// Issue 10: the short answers an Excel export writes are aliases of the 2013 scales, matched
+/// ignoring case, accents and surrounding space.
+#[test]
+fn short_answers_are_aliases_of_the_2013_scales() {
+    let inst = Instrument::doe_democratie_2013();
+    let f = inst.scale("frequency_4_dk").unwrap();
+    for (text, code) in [
+        ("Vaak", 1),
+        ("VAAK ", 1),
+        ("Regelmatig", 2),
+        ("Met enige regelmaat", 2),
+        ("soms", 3),
+        ("Niet", 4),
+        ("Weet ik niet", 9),
+        ("Often", 1),
+    ] {
+        assert_eq!(f.parse_cell(text), Some(code), "{text:?}");
+    }
+    // An alias is not a prefix match.
+    assert_eq!(f.parse_cell("Va"), None);
+    let roles = &inst.attributes().roles;
+    let role =
+        |t: &str| doe_democratie::instrument::find_named(roles, t).map(|i| roles[i].id.as_str());
+    assert_eq!(role("Wijkmanager"), Some("district_manager"));
+    assert_eq!(role("wijkmanagers"), Some("district_manager"));
+    assert_eq!(role("Communicatieadviseur"), Some("communication_adviser"));
+    let provinces = &inst.attributes().provinces;
+    let province = |t: &str| {
+        doe_democratie::instrument::find_named(provinces, t).map(|i| provinces[i].id.as_str())
+    };
+    assert_eq!(province("Fryslan"), Some("fryslan"));
+    assert_eq!(province("FRIESLAND"), Some("fryslan"));
+    assert_eq!(province("Noord Holland"), Some("noord_holland"));
+}
+
+/// An alias that names two categories, levels or items is an instrument error naming both.
+#[test]
+fn an_ambiguous_alias_is_an_instrument_error() {
+    let text = Instrument::doe_democratie_2013().to_json();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let scale = json["scales"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["id"] == "frequency_4_dk")
+        .unwrap();
+    // 'soms' (folded) is already an alias of 'sometimes'.
+    scale["categories"][0]["aliases_nl"] = json!(["Vaak", "SOMS"]);
+    let err = Instrument::from_json(&json.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("scales[frequency_4_dk].categories[sometimes]"),
+        "{err}"
+    );
+    assert!(err.contains("'Soms' names both code 1 and code 3"), "{err}");
+
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["attributes"]["roles"][0]["aliases_nl"] = json!(["Wijkmanager"]);
+    let err = Instrument::from_json(&json.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("attributes.roles[district_manager]"), "{err}");
+    assert!(
+        err.contains("is ambiguous: it also names 'municipal_secretary'"),
+        "{err}"
+    );
+
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let grid = json["questions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|q| q["id"] == "strategy_use")
+        .unwrap();
+    let second = grid["items"][1]["id"].as_str().unwrap().to_string();
+    grid["items"][0]["aliases_en"] = json!([second.to_uppercase()]);
+    let err = Instrument::from_json(&json.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("questions[strategy_use].items"), "{err}");
+    assert!(err.contains(&format!("it also names '{second}'")), "{err}");
 }
 
 /// Defect 12 of issue 6: a cell was read as an f64, so text a hair off a whole number was rounded
@@ -853,6 +939,8 @@ fn cat(code: u16, id: &str, nl: &str) -> Category {
         id: id.into(),
         label_nl: nl.into(),
         label_en: id.into(),
+        aliases_nl: vec![],
+        aliases_en: vec![],
     }
 }
 
@@ -862,6 +950,8 @@ fn weet_niet(code: u16) -> MissingCode {
         id: "dont_know".into(),
         label_nl: "Weet niet".into(),
         label_en: "Don't know".into(),
+        aliases_nl: vec![],
+        aliases_en: vec![],
         kind: MissingKind::DontKnow,
         in_base: false,
     }
@@ -1050,6 +1140,8 @@ fn label_or_id_that_is_another_codes_number() {
         id: id.into(),
         label_nl: nl.into(),
         label_en: en.into(),
+        aliases_nl: vec![],
+        aliases_en: vec![],
     };
     for (often, at, what) in [
         (often_labelled("often", "2", "Often"), "label_nl", "'2'"),

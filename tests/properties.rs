@@ -72,6 +72,8 @@ fn level(prefix: &str, i: usize, (sfx, nl, en): &Words) -> Level {
         id: format!("{prefix}{i}_{sfx}"),
         label_nl: tagged(nl, &tag),
         label_en: tagged(en, &tag),
+        aliases_nl: vec![],
+        aliases_en: vec![],
     }
 }
 
@@ -112,6 +114,8 @@ fn scale(i: usize) -> impl Strategy<Value = Scale> {
                     id: format!("c{k}_{}", words[k].0),
                     label_nl: tagged(&words[k].1, &k.to_string()),
                     label_en: tagged(&words[k].2, &k.to_string()),
+                    aliases_nl: vec![],
+                    aliases_en: vec![],
                 })
                 .collect();
             let missing = kinds
@@ -124,6 +128,8 @@ fn scale(i: usize) -> impl Strategy<Value = Scale> {
                         id: format!("m{j}_{}", words[n_cat + j].0),
                         label_nl: nl.into(),
                         label_en: en.into(),
+                        aliases_nl: vec![],
+                        aliases_en: vec![],
                         kind,
                         in_base: in_base[j],
                     }
@@ -190,6 +196,8 @@ fn build_question(
                 id: format!("i{j}_{isfx}"),
                 label_nl: tagged(inl, "item"),
                 label_en: tagged(ien, "item"),
+                aliases_nl: vec![],
+                aliases_en: vec![],
                 short_label_nl: None,
                 short_label_en: None,
                 tags,
@@ -231,6 +239,8 @@ fn size_classes(words: &[Words], thresholds: &BTreeSet<u32>) -> Vec<SizeClass> {
                 id: l.id,
                 label_nl: l.label_nl,
                 label_en: l.label_en,
+                aliases_nl: vec![],
+                aliases_en: vec![],
                 min_inhabitants,
             }
         })

@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use super::problem::{echo, Problem, ProblemKind, ValidationReport};
 use super::raw::{decode_utf8, parse_csv, read_bytes, CellRef, Limits, RawTable};
-use super::validate::{find, find_normalised, normalise_id, parse_inhabitants};
+use super::validate::{normalise_id, parse_inhabitants};
 use crate::error::{Error, Result};
-use crate::instrument::{Instrument, Level};
+use crate::instrument::{find_named, Instrument, Level};
 
 /// The attributes a frame can have a margin on, in the order frames list them.
 pub const FRAME_ATTRIBUTES: [&str; 2] = ["size_class", "province"];
@@ -459,18 +459,14 @@ fn size_class_levels(instrument: &Instrument) -> Vec<Level> {
         .attributes()
         .size_classes
         .iter()
-        .map(|c| Level {
-            id: c.id.clone(),
-            label_nl: c.label_nl.clone(),
-            label_en: c.label_en.clone(),
-        })
+        .map(Level::from)
         .collect()
 }
 
 /// A level written as an id or label, as its id (as written first, then normalised, like the
 /// respondent data's attributes).
 fn level_id(levels: &[Level], text: &str) -> Option<String> {
-    let i = find(levels, text).or_else(|| find_normalised(levels, &normalise_id(text)))?;
+    let i = find_named(levels, text)?;
     levels.get(i).map(|l| l.id.clone())
 }
 

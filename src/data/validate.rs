@@ -15,7 +15,8 @@ use super::raw::{CellRef, RawTable};
 use super::responses::{Municipality, Responses};
 use crate::error::{Error, Result};
 use crate::instrument::{
-    find_level, integral_float, Code, ColumnKind, Instrument, Level, QuestionKind, Scale,
+    find_named, integral_float, is_invisible, typed_names, Code, ColumnKind, Instrument, Level,
+    Named, QuestionKind, Scale,
 };
 
 /// What a header names.
@@ -139,46 +140,8 @@ fn suggest_column(name: &str, instrument: &Instrument) -> String {
     }
 }
 
-fn level_ids(levels: &[Level]) -> String {
-    levels
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn level_id(levels: &[Level], i: usize) -> &str {
     levels.get(i).map_or("", |l| l.id.as_str())
-}
-
-pub(super) fn find(levels: &[Level], text: &str) -> Option<usize> {
-    find_level(
-        levels
-            .iter()
-            .map(|l| (l.id.as_str(), l.label_nl.as_str(), l.label_en.as_str())),
-        text,
-    )
-}
-
-/// [`find`] with the levels' ids and labels normalised like the cell (`key`, already normalised):
-/// a full-width or zero-width-spotted spelling of a label still finds its level.
-pub(super) fn find_normalised(levels: &[Level], key: &str) -> Option<usize> {
-    let normalised: Vec<(String, String, String)> = levels
-        .iter()
-        .map(|l| {
-            (
-                normalise_id(&l.id),
-                normalise_id(&l.label_nl),
-                normalise_id(&l.label_en),
-            )
-        })
-        .collect();
-    find_level(
-        normalised
-            .iter()
-            .map(|(id, nl, en)| (id.as_str(), nl.as_str(), en.as_str())),
-        key,
-    )
 }
 
 pub(super) fn parse_flag(cell: CellRef<'_>) -> Option<Code> {
@@ -198,14 +161,6 @@ pub(super) fn parse_flag(cell: CellRef<'_>) -> Option<Code> {
         }
         _ => None,
     }
-}
-
-/// Zero-width and invisible characters that make two ids look alike but compare different.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
-    )
 }
 
 /// [`normalise_id`] of text already trimmed, borrowed when it is ASCII (nothing to normalise).
@@ -513,11 +468,7 @@ impl<'i> Layout<'i> {
                 .attributes()
                 .size_classes
                 .iter()
-                .map(|c| Level {
-                    id: c.id.clone(),
-                    label_nl: c.label_nl.clone(),
-                    label_en: c.label_en.clone(),
-                })
+                .map(Level::from)
                 .collect(),
         })
     }
@@ -669,9 +620,9 @@ impl Found {
             None => Vec::new(),
         };
         Found {
-            size_class: each(layout.size_col, &|t| find(&layout.classes, t)),
-            province: each(layout.prov_col, &|t| match_level(&attrs.provinces, t)),
-            role: each(layout.role_col, &|t| match_level(&attrs.roles, t)),
+            size_class: each(layout.size_col, &|t| find_named(&layout.classes, t)),
+            province: each(layout.prov_col, &|t| find_named(&attrs.provinces, t)),
+            role: each(layout.role_col, &|t| find_named(&attrs.roles, t)),
         }
     }
 
@@ -684,16 +635,6 @@ impl Found {
                 .flatten()
         })
     }
-}
-
-/// The level `text` names: as written first (labels may hold characters NFKC changes), then
-/// both normalised.
-fn match_level(levels: &[Level], text: &str) -> Option<usize> {
-    let key = normalise_id(text);
-    if key.is_empty() {
-        return None;
-    }
-    find(levels, text).or_else(|| find_normalised(levels, &key))
 }
 
 type Step<T> = std::result::Result<T, Stop>;
@@ -808,7 +749,7 @@ impl<'a, 'i> RowReader<'a, 'i> {
         if let Some(t) = given {
             let found = match Found::at(&self.found.size_class, self.r) {
                 Some(found) => found,
-                None => find(classes, &t),
+                None => find_named(classes, &t),
             };
             match found {
                 None => sink.at(
@@ -816,7 +757,10 @@ impl<'a, 'i> RowReader<'a, 'i> {
                     self.row,
                     Some("size_class"),
                     Some(t.into_owned()),
-                    format!("unknown size class; expected one of {}", level_ids(classes)),
+                    format!(
+                        "unknown size class; expected one of {}",
+                        typed_names(classes)
+                    ),
                 )?,
                 Some(given) => match derived {
                     Some(d) if d != given => sink.at(
@@ -860,7 +804,7 @@ impl<'a, 'i> RowReader<'a, 'i> {
         }
         let hit = match Found::at(found, self.r) {
             Some(hit) => hit,
-            None => match_level(levels, &t),
+            None => find_named(levels, &t),
         };
         if let Some(i) = hit {
             return Ok(levels.get(i).map(|l| Cow::Borrowed(l.id.as_str())));
@@ -873,7 +817,7 @@ impl<'a, 'i> RowReader<'a, 'i> {
             self.row,
             Some(column),
             Some(t.into_owned()),
-            format!("unknown {column}; expected one of {}", level_ids(levels)),
+            format!("unknown {column}; expected one of {}", typed_names(levels)),
         )?;
         Ok(None)
     }
@@ -1008,16 +952,15 @@ pub(super) fn expected_answer(scale: Option<&Scale>) -> String {
     let Some(scale) = scale else {
         return "0 or 1 (option not picked / picked)".to_string();
     };
+    let typed = |code: Code, named: &dyn Named| {
+        let names: Vec<String> = named.typed_nl().iter().map(|n| format!("'{n}'")).collect();
+        format!("{code} = {}", names.join(" or "))
+    };
     let all: Vec<String> = scale
         .categories()
         .iter()
-        .map(|c| format!("{} = {}", c.code, c.label_nl))
-        .chain(
-            scale
-                .missing()
-                .iter()
-                .map(|m| format!("{} = {}", m.code, m.label_nl)),
-        )
+        .map(|c| typed(c.code, c))
+        .chain(scale.missing().iter().map(|m| typed(m.code, m)))
         .collect();
     format!(
         "a code or label of scale '{}': {}",

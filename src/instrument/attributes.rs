@@ -12,6 +12,13 @@ pub struct Level {
     pub label_nl: String,
     /// English label.
     pub label_en: String,
+    /// Other Dutch spellings a data file may use (short forms, singulars), matched like the
+    /// labels: case, accents and surrounding space ignored. An alias must name this one only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_nl: Vec<String>,
+    /// Other English spellings, as `aliases_nl`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_en: Vec<String>,
 }
 
 /// A size class of municipalities by number of inhabitants.
@@ -24,10 +31,30 @@ pub struct SizeClass {
     pub label_nl: String,
     /// English label.
     pub label_en: String,
+    /// Other Dutch spellings a data file may use (short forms, singulars), matched like the
+    /// labels: case, accents and surrounding space ignored. An alias must name this one only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_nl: Vec<String>,
+    /// Other English spellings, as `aliases_nl`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_en: Vec<String>,
     /// Lowest number of inhabitants in the class (inclusive). The next class's minimum is this
     /// class's exclusive upper bound: the report does not say on which side 20.000, 50.000 and
     /// 100.000 fall, so the instrument states it.
     pub min_inhabitants: u32,
+}
+
+/// A size class as a level, so it is matched like roles and provinces.
+impl From<&SizeClass> for Level {
+    fn from(c: &SizeClass) -> Level {
+        Level {
+            id: c.id.clone(),
+            label_nl: c.label_nl.clone(),
+            label_en: c.label_en.clone(),
+            aliases_nl: c.aliases_nl.clone(),
+            aliases_en: c.aliases_en.clone(),
+        }
+    }
 }
 
 /// A way to group the items of questions, e.g. the ROB participation ladder (`rung`).
@@ -66,32 +93,5 @@ impl Attributes {
         self.size_classes
             .iter()
             .rposition(|c| inhabitants >= c.min_inhabitants)
-    }
-}
-
-/// Finds a level by id or by its Dutch or English label (case and surrounding space ignored).
-/// Ids are matched first: when one level's label is another level's id, the id wins, so the id a
-/// survey stores reads back as the same level.
-pub(crate) fn find_level<'a, I>(levels: I, text: &str) -> Option<usize>
-where
-    I: IntoIterator<Item = (&'a str, &'a str, &'a str)>,
-    I::IntoIter: Clone,
-{
-    let t = text.trim();
-    let mut levels = levels.into_iter();
-    levels
-        .clone()
-        .position(|(id, _, _)| same_ignoring_case(id.trim(), t))
-        .or_else(|| {
-            levels.position(|(_, nl, en)| [nl, en].iter().any(|s| same_ignoring_case(s.trim(), t)))
-        })
-}
-
-/// Case-insensitive equality that allocates only for non-ASCII text (labels such as "Fryslân").
-fn same_ignoring_case(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.to_lowercase() == b.to_lowercase()
     }
 }

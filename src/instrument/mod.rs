@@ -6,6 +6,7 @@
 
 mod attributes;
 mod encoding;
+mod names;
 mod question;
 mod scale;
 
@@ -15,9 +16,10 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use attributes::find_level;
 pub use attributes::{Attributes, Grouping, Level, SizeClass};
 pub(crate) use encoding::guess_encoding;
+pub(crate) use names::{check_aliases, is_invisible, typed_names};
+pub use names::{find_named, fold, Named};
 pub use question::{Item, Question, QuestionKind, Unit};
 pub(crate) use scale::integral_float;
 pub use scale::{Category, Code, MissingCode, MissingKind, Net, Scale, NO_ANSWER};
@@ -232,6 +234,9 @@ fn check_attributes(attributes: &Attributes) -> Result<()> {
             .iter()
             .map(|l| (l.id.as_str(), l.label_nl.as_str())),
     )?;
+    check_aliases("attributes.roles", &attributes.roles)?;
+    check_aliases("attributes.provinces", &attributes.provinces)?;
+    check_aliases("attributes.size_classes", &attributes.size_classes)?;
     if let Some(first) = attributes.size_classes.first() {
         if first.min_inhabitants != 0 {
             return Err(Error::instrument(
@@ -275,6 +280,7 @@ fn grouping_map(groupings: Vec<Grouping>) -> Result<IndexMap<String, Grouping>> 
                 .iter()
                 .map(|l| (l.id.as_str(), l.label_nl.as_str())),
         )?;
+        check_aliases(&format!("{at}.levels"), &g.levels)?;
         if map.contains_key(&g.id) {
             return Err(Error::instrument(&at, "duplicate grouping id"));
         }
@@ -382,6 +388,14 @@ fn check_items(q: &Question, at: &str, groupings: &IndexMap<String, Grouping>) -
         }
         check_short_label(&at, "short_label_nl", item.short_label_nl.as_deref())?;
         check_short_label(&at, "short_label_en", item.short_label_en.as_deref())?;
+        for alias in item.aliases_nl.iter().chain(&item.aliases_en) {
+            if alias.contains('.') {
+                return Err(Error::instrument(
+                    &at,
+                    format!("alias '{alias}' contains '.', which separates question and item in a column name"),
+                ));
+            }
+        }
         for (key, value) in &item.tags {
             let Some(g) = groupings.get(key) else {
                 return Err(Error::instrument(
@@ -397,7 +411,7 @@ fn check_items(q: &Question, at: &str, groupings: &IndexMap<String, Grouping>) -
             }
         }
     }
-    Ok(())
+    check_aliases(&format!("{at}.items"), q.items())
 }
 
 /// The data columns of the questions, in questionnaire order: one per single-choice or open

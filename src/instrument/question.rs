@@ -33,6 +33,13 @@ pub struct Item {
     pub label_nl: String,
     /// English label.
     pub label_en: String,
+    /// Other Dutch spellings a data file may use (short forms, singulars), matched like the
+    /// labels: case, accents and surrounding space ignored. An alias must name this one only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_nl: Vec<String>,
+    /// Other English spellings, as `aliases_nl`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_en: Vec<String>,
     /// A short Dutch label for charts and narrow tables (e.g. `Seed-money` for the report's
     /// two-line label); `None`: the full label is used, wrapped.
     #[serde(default, skip_serializing_if = "Option::is_none")]

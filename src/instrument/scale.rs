@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::check_id;
+use super::names::{fold, Named};
 use crate::error::{Error, Result};
 
 /// A numeric answer code as stored in the data (`1` = "Vaak", `9` = "Weet niet", …).
@@ -25,6 +26,13 @@ pub struct Category {
     pub label_nl: String,
     /// English label.
     pub label_en: String,
+    /// Other Dutch spellings a data file may use (short forms, singulars), matched like the
+    /// labels: case, accents and surrounding space ignored. An alias must name this one only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_nl: Vec<String>,
+    /// Other English spellings, as `aliases_nl`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_en: Vec<String>,
 }
 
 /// What kind of missing answer a [`MissingCode`] stands for.
@@ -51,6 +59,13 @@ pub struct MissingCode {
     pub label_nl: String,
     /// English label.
     pub label_en: String,
+    /// Other Dutch spellings a data file may use (short forms, singulars), matched like the
+    /// labels: case, accents and surrounding space ignored. An alias must name this one only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_nl: Vec<String>,
+    /// Other English spellings, as `aliases_nl`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases_en: Vec<String>,
     /// Which kind of missing answer this is.
     pub kind: MissingKind,
     /// Whether answers with this code count in the base of percentages (Fig 2.2 shows
@@ -146,10 +161,6 @@ fn not_another_number(at: &str, field: &str, key: &str, code: Code) -> Result<()
     }
 }
 
-fn normalise(label: &str) -> String {
-    label.trim().to_lowercase()
-}
-
 impl Scale {
     /// Builds a scale and checks it: at least one category; codes and ids unique across categories
     /// and missing codes (so a missing code cannot also be substantive); non-empty labels; no id or
@@ -159,15 +170,18 @@ impl Scale {
     /// ```
     /// use doe_democratie::instrument::{Category, MissingCode, MissingKind, Net, Scale};
     /// let cat = |code, id: &str, nl: &str| Category {
-    ///     code, id: id.into(), label_nl: nl.into(), label_en: id.into() };
+    ///     code, id: id.into(), label_nl: nl.into(), label_en: id.into(),
+    ///     aliases_nl: vec![], aliases_en: vec![] };
     /// let scale = Scale::new(
     ///     "yes_no", "Yes / no",
     ///     vec![cat(1, "yes", "Ja"), cat(2, "no", "Nee")],
     ///     vec![MissingCode { code: 9, id: "dont_know".into(), label_nl: "Weet niet".into(),
-    ///          label_en: "Don't know".into(), kind: MissingKind::DontKnow, in_base: true }],
+    ///          label_en: "Don't know".into(), aliases_nl: vec!["wn".into()], aliases_en: vec![],
+    ///          kind: MissingKind::DontKnow, in_base: true }],
     ///     vec![],
     /// ).unwrap();
     /// assert_eq!(scale.parse_cell("Weet niet"), Some(9));
+    /// assert_eq!(scale.parse_cell(" WN "), Some(9)); // an alias, case ignored
     ///
     /// // A net that names a code outside the scale is refused.
     /// let bad = Scale::new("s", "", vec![cat(1, "a", "A")], vec![],
@@ -194,13 +208,14 @@ impl Scale {
         let mut codes: HashMap<Code, &str> = HashMap::new();
         let entries = categories
             .iter()
-            .map(|c| (c.code, &c.id, &c.label_nl, &c.label_en, "categories"))
-            .chain(
-                missing
-                    .iter()
-                    .map(|m| (m.code, &m.id, &m.label_nl, &m.label_en, "missing")),
-            );
-        for (code, cid, nl, en, part) in entries {
+            .map(|c| (c.code, c as &dyn Named, "categories"))
+            .chain(missing.iter().map(|m| (m.code, m as &dyn Named, "missing")));
+        for (code, named, part) in entries {
+            let cid = named.id();
+            let (nl, en) = match named.names().as_slice() {
+                [nl, en, ..] => (*nl, *en),
+                _ => ("", ""),
+            };
             let at = format!("{at}.{part}[{cid}]");
             check_id(&at, cid)?;
             if code == NO_ANSWER {
@@ -226,13 +241,22 @@ impl Scale {
             if en.trim().is_empty() {
                 return Err(Error::instrument(&at, "empty English label (label_en)"));
             }
-            for (field, key) in [("id", cid.as_str()), ("label_nl", nl), ("label_en", en)] {
+            let names = [("id", cid), ("label_nl", nl), ("label_en", en)]
+                .into_iter()
+                .chain(named.aliases().into_iter().map(|a| ("aliases", a)));
+            for (field, key) in names {
                 not_another_number(&at, field, key, code)?;
-                match lookup.insert(normalise(key), code) {
+                if field == "aliases" && fold(key).is_empty() {
+                    return Err(Error::instrument(&at, "empty alias"));
+                }
+                match lookup.insert(fold(key), code) {
                     Some(other) if other != code => {
                         return Err(Error::instrument(
                             &at,
-                            format!("'{key}' names both code {other} and code {code}"),
+                            format!(
+                                "'{key}' names both code {other} and code {code} (names are \
+                                 compared ignoring case and accents)"
+                            ),
                         ))
                     }
                     _ => {}
@@ -324,13 +348,14 @@ impl Scale {
 
     /// Reads one data cell: a numeric code (digits, optionally followed by `.` and zeros, as
     /// spreadsheets write whole numbers: `3`, `3.0`), a category id, or its Dutch or English label
-    /// (case and surrounding space ignored). `None` if it names nothing in this scale.
+    /// or alias (compared [`fold`]ed: case, accents and surrounding space ignored). `None` if it
+    /// names nothing in this scale.
     pub fn parse_cell(&self, cell: &str) -> Option<Code> {
         let t = cell.trim();
         if let Some(code) = integral_float(t) {
             return self.is_valid(code).then_some(code);
         }
-        self.lookup.get(&normalise(t)).copied()
+        self.lookup.get(&fold(t)).copied()
     }
 
     /// The Dutch label of a code (substantive or missing).
