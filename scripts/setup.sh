@@ -13,6 +13,7 @@ python -m pip install --quiet --disable-pip-version-check --upgrade pip
 python -m pip install --quiet --disable-pip-version-check \
   "maturin>=1.9.4,<2" "pytest>=8" "pandas>=2" "numpy>=1.24" "mypy>=1.10" "pyarrow>=14" \
   "scipy>=1.10" "statsmodels>=0.14" "polars>=1" "pillow>=10" "openpyxl>=3.1" \
-  "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6.29"
+  "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6.29" \
+  "pyreadstat>=1.2; python_version >= '3.10'"
 # maturin develop builds the abi3 module in release mode and installs it in editable form.
 maturin develop --release --quiet

@@ -53,6 +53,7 @@ pub use analysis::ItemSummary;
 pub use analysis::Weights;
 pub use consolidate::{Policy, Rules, WeightedColumn};
 pub use data::Frame;
+pub use data::LimeSurvey;
 pub use data::{ReadOptions, Survey};
 pub use error::{Error, Result};
 pub use instrument::Instrument;

@@ -23,7 +23,7 @@ fn lenient_json(text: &str) -> Survey {
 /// The one problem of a failed strict read.
 fn problem(result: doe_democratie::Result<Survey>) -> doe_democratie::data::Problem {
     match result {
-        Err(Error::Validation(ValidationReport { problems })) => {
+        Err(Error::Validation(ValidationReport { problems, .. })) => {
             assert_eq!(problems.len(), 1, "{problems:?}");
             problems.into_iter().next().expect("one problem")
         }

@@ -57,8 +57,10 @@ fn corpus_has_at_least_fifteen_single_fault_files_of_both_formats() {
     assert!(single.iter().any(|c| c.file.ends_with(".json")));
 }
 
+/// Strict mode lists every problem of the file, as lenient mode finds them (issue 10); with
+/// `max_problems` it stops at that many and says so.
 #[test]
-fn strict_mode_stops_at_the_first_problem_and_names_row_and_column() {
+fn strict_mode_lists_every_problem_and_names_row_and_column() {
     let cases: Vec<Case> =
         serde_json::from_str(&std::fs::read_to_string(corpus_dir().join("expected.json")).unwrap())
             .unwrap();
@@ -66,13 +68,35 @@ fn strict_mode_stops_at_the_first_problem_and_names_row_and_column() {
         let path = corpus_dir().join(&case.file);
         match read(&path, &ReadOptions::default()) {
             Err(Error::Validation(report)) => {
-                assert_eq!(report.len(), 1, "{}: {}", case.file, describe(&report));
-                assert!(
-                    matches(&report.problems[0], &case.problems[0], &case.file),
-                    "{}: got {}",
+                assert_eq!(
+                    report.len(),
+                    case.problems.len(),
+                    "{}: {}",
                     case.file,
                     describe(&report)
                 );
+                for (p, e) in report.problems.iter().zip(&case.problems) {
+                    assert!(
+                        matches(p, e, &case.file),
+                        "{}: got {}",
+                        case.file,
+                        describe(&report)
+                    );
+                }
+                assert!(!report.truncated);
+            }
+            other => panic!("{}: expected a validation error, got {other:?}", case.file),
+        }
+        let first_only = ReadOptions {
+            max_problems: 1,
+            ..ReadOptions::default()
+        };
+        match read(&path, &first_only) {
+            Err(Error::Validation(report)) => {
+                assert_eq!(report.len(), 1, "{}: {}", case.file, describe(&report));
+                assert!(matches(&report.problems[0], &case.problems[0], &case.file));
+                let fatal_alone = case.problems.len() == 1;
+                assert!(report.truncated || fatal_alone, "{}", case.file);
             }
             other => panic!("{}: expected a validation error, got {other:?}", case.file),
         }

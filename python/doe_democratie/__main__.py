@@ -31,7 +31,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, TextIO, TypedDict
+from typing import Any, Optional, TextIO, TypedDict, Union, cast
 
 from . import datasets
 from ._core import (
@@ -104,6 +104,10 @@ def read_survey(
     *,
     strict: bool = True,
     delimiter: Optional[str] = None,
+    encoding: Optional[str] = None,
+    columns: Optional[dict[str, str]] = None,
+    ignore_columns: Union[list[str], str, None] = None,
+    profile: Optional[Path] = None,
     max_input_bytes: Optional[int] = None,
     max_field_bytes: Optional[int] = None,
     max_columns: Optional[int] = None,
@@ -117,6 +121,10 @@ def read_survey(
             path,
             instrument,
             strict=strict,
+            encoding=cast(Any, encoding),
+            columns=columns,
+            ignore_columns=cast(Any, ignore_columns),
+            profile=profile,
             max_input_bytes=max_input_bytes,
             max_field_bytes=max_field_bytes,
             max_columns=max_columns,
@@ -126,9 +134,62 @@ def read_survey(
         instrument,
         strict=strict,
         delimiter=delimiter,
+        encoding=cast(Any, encoding),
+        columns=columns,
+        ignore_columns=cast(Any, ignore_columns),
+        profile=profile,
         max_input_bytes=max_input_bytes,
         max_field_bytes=max_field_bytes,
         max_columns=max_columns,
+    )
+
+
+class ImportOptions(TypedDict):
+    """The import keywords of the command line (``None``: not given)."""
+
+    encoding: Optional[str]
+    columns: Optional[dict[str, str]]
+    ignore_columns: Union[list[str], str, None]
+    profile: Optional[Path]
+
+
+def add_import_options(p: argparse.ArgumentParser) -> None:
+    """--encoding, --column, --ignore-column, --ignore-unknown-columns, --profile."""
+    p.add_argument("--encoding", metavar="NAME",
+                   help="file encoding: utf-8 (default), windows-1252, latin-1 or utf-16")
+    p.add_argument("--column", action="append", metavar="HEADER=COLUMN", default=[],
+                   help="read the input column HEADER as instrument column or attribute COLUMN, "
+                   "e.g. --column Gemeente=municipality (repeatable)")
+    p.add_argument("--ignore-column", action="append", metavar="HEADER", default=[],
+                   help="leave the input column HEADER out (repeatable)")
+    p.add_argument("--ignore-unknown-columns", action="store_true",
+                   help="leave out every input column the instrument does not define")
+    p.add_argument("--profile", type=Path, metavar="FILE",
+                   help="import profile JSON (encoding, delimiter, columns, ignore_columns); "
+                   "not together with the options above")
+
+
+def import_of(args: argparse.Namespace) -> ImportOptions:
+    columns: dict[str, str] = {}
+    for pair in args.column:
+        header, sep, column = pair.partition("=")
+        if not sep or not header or not column:
+            raise argparse.ArgumentTypeError(
+                f"--column takes HEADER=COLUMN, e.g. Gemeente=municipality, not {pair!r}"
+            )
+        columns[header] = column
+    if args.ignore_unknown_columns and args.ignore_column:
+        raise argparse.ArgumentTypeError(
+            "--ignore-unknown-columns already leaves out every unknown column; drop --ignore-column"
+        )
+    ignore: Union[list[str], str, None] = (
+        "unknown" if args.ignore_unknown_columns else (args.ignore_column or None)
+    )
+    return ImportOptions(
+        encoding=args.encoding,
+        columns=columns or None,
+        ignore_columns=ignore,
+        profile=args.profile,
     )
 
 
@@ -171,29 +232,35 @@ def summarise(survey: Survey, out: TextIO) -> None:
     print(shown(repr(survey), MESSAGE_LIMIT), file=out)
     totals: dict[str, list[int]] = {}
     for s in survey.item_summary():
-        t = totals.setdefault(shown(s["question"]), [0, 0, 0, 0, 0])
+        t = totals.setdefault(shown(s["question"]), [0, 0, 0, 0, 0, 0])
         t[0] += 1
         t[1] += int(s["asked"])
         t[2] += s["answered"]
         t[3] += s["dont_know"]
         t[4] += s["missing"]
+        t[5] += s["dropped"]
     width = max([len("question"), *map(len, totals)])
     print(file=out)
     print(
-        f"{'question':<{width}}  {'columns':>9}  {'answered':>9}  {'weet niet':>9}  {'missing':>9}",
+        f"{'question':<{width}}  {'columns':>9}  {'answered':>9}  {'weet niet':>9}  {'missing':>9}"
+        f"  {'dropped':>9}",
         file=out,
     )
-    for question, (n, asked, answered, dont_know, missing) in totals.items():
+    for question, (n, asked, answered, dont_know, missing, dropped) in totals.items():
         cols = f"{asked}/{n}"
         print(
-            f"{question:<{width}}  {cols:>9}  {answered:>9}  {dont_know:>9}  {missing:>9}",
+            f"{question:<{width}}  {cols:>9}  {answered:>9}  {dont_know:>9}  {missing:>9}"
+            f"  {dropped:>9}",
             file=out,
         )
     print(
         "(cells summed over each question's data columns; columns = present in the input / "
-        "defined)",
+        "defined; dropped = answers left out because they were invalid, counted in missing)",
         file=out,
     )
+    ignored = survey.ignored_columns
+    if ignored:
+        print(f"ignored columns: {', '.join(shown(c) for c in ignored)}", file=out)
 
 
 def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
@@ -223,6 +290,9 @@ def render(table: Table, *, group: str = "all", max_rows: int = 25) -> str:
     width = max([len("item"), *map(len, lines)])
     cw = max([6, *map(len, categories)])
     out = [f"{shown(table.title)} [{shown(table.measure)}, group {shown(group)}]"]
+    warning = table.warning_text()
+    if warning is not None:
+        out.append(f"  {shown(warning, limit=400)}")
     out.append(f"  {'item':<{width}}  {'base':>6}  " + "  ".join(f"{c:>{cw}}" for c in categories))
     for key, cells in list(lines.items())[:max_rows]:
         base = bases[key]
@@ -248,6 +318,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
             instrument,
             strict=not args.lenient,
             delimiter=args.delimiter,
+            **import_of(args),
             **limits_of(args),
         )
     except ValidationError as e:
@@ -255,8 +326,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{shown(args.path)}: the file cannot be read at all", file=out)
         else:
             print(
-                f"{shown(args.path)}: strict reading stopped at the first problem "
-                "(--lenient lists every problem)",
+                f"{shown(args.path)}: the file has problems; nothing was read "
+                "(--lenient keeps the valid values)",
                 file=out,
             )
         print_problems(e.problems, out)
@@ -301,7 +372,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         print(f"data: {shown(args.data)}", file=out)
         data_source = f"het bestand {args.data.name}"
         try:
-            survey = read_survey(args.data, instrument, **limits_of(args))
+            survey = read_survey(args.data, instrument, **import_of(args), **limits_of(args))
         except ValidationError as e:
             print(
                 f"{shown(args.data)}: the data has problems; run `python -m doe_democratie "
@@ -364,9 +435,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--instrument", type=Path, metavar="FILE", help="instrument JSON file "
                    "(default: the built-in 2013 instrument)")
     v.add_argument("--lenient", action="store_true",
-                   help="keep valid values and list every problem (default: stop at the first)")
+                   help="keep valid values and list every problem (default: refuse the file, listing "
+                   "its problems)")
     v.add_argument("--delimiter", metavar="X",
                    help="CSV delimiter (default: ',' or ';' from the header)")
+    add_import_options(v)
     add_limit_options(v)
 
     r = sub.add_parser(
@@ -392,6 +465,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--xlsx", type=Path, metavar="FILE", help="also write the report as an "
                    "Excel workbook at FILE: an index sheet and one sheet per figure with its chart (the folder "
                    "must exist; --out is written first)")
+    add_import_options(r)
     add_limit_options(r)
     return p
 

@@ -28,11 +28,18 @@ __all__ = [
     "Frame",
     "Weights",
     "Representativeness",
+    "LimeSurvey",
+    "ImportProfile",
 ]
 
 __version__: str
 
 _StrPath = str | os.PathLike[str]
+_Encoding = Literal[
+    "utf-8", "utf8", "utf-8-sig", "windows-1252", "cp1252", "latin-1", "latin1", "iso-8859-1",
+    "utf-16",
+]
+_IgnoreColumns = Sequence[str] | Literal["unknown"]
 
 _ProblemKind = Literal[
     "unknown_column",
@@ -108,6 +115,12 @@ class _ItemSummary(TypedDict):
     dont_know: int
     missing: int
     picked: int | None
+    dropped: int
+
+class _DataWarning(TypedDict):
+    column: str | None
+    reason: _ProblemKind
+    count: int
 
 _Unit = Literal["municipality", "respondent"]
 _Attribute = Literal["size_class", "province", "role"]
@@ -308,6 +321,39 @@ class Instrument:
     def __reduce__(self) -> tuple[Callable[[str], Instrument], tuple[str]]: ...
 
 @final
+class ImportProfile:
+    """How one kind of export is read: encoding, delimiter, column mapping, ignored columns."""
+
+    def __new__(
+        cls,
+        *,
+        encoding: _Encoding | None = None,
+        delimiter: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        description: str | None = None,
+    ) -> ImportProfile: ...
+    @staticmethod
+    def from_json(text: str) -> ImportProfile: ...
+    @staticmethod
+    def from_json_path(path: _StrPath) -> ImportProfile: ...
+    def to_json(self) -> str: ...
+    def save_json(self, path: _StrPath) -> None: ...
+    @property
+    def encoding(self) -> Literal["utf-8", "windows-1252", "latin-1", "utf-16"]: ...
+    @property
+    def delimiter(self) -> str | None: ...
+    @property
+    def columns(self) -> dict[str, str]: ...
+    @property
+    def ignore_columns(self) -> list[str] | Literal["unknown"]: ...
+    @property
+    def description(self) -> str | None: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Callable[[str], ImportProfile], tuple[str]]: ...
+
+@final
 class Survey:
     """An instrument together with respondent data validated against it."""
 
@@ -318,6 +364,11 @@ class Survey:
         *,
         strict: bool = True,
         delimiter: str | None = None,
+        encoding: _Encoding | None = None,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        profile: ImportProfile | _StrPath | None = None,
+        max_problems: int = 100,
         max_input_bytes: int | None = None,
         max_field_bytes: int | None = None,
         max_columns: int | None = None,
@@ -328,6 +379,11 @@ class Survey:
         instrument: Instrument | None = None,
         *,
         strict: bool = True,
+        encoding: _Encoding | None = None,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        profile: ImportProfile | _StrPath | None = None,
+        max_problems: int = 100,
         max_input_bytes: int | None = None,
         max_field_bytes: int | None = None,
         max_columns: int | None = None,
@@ -338,6 +394,11 @@ class Survey:
         instrument: Instrument | None = None,
         *,
         strict: bool = True,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        profile: ImportProfile | _StrPath | None = None,
+        max_problems: int = 100,
+        source: str | None = None,
         max_field_bytes: int | None = None,
         max_columns: int | None = None,
     ) -> Survey: ...
@@ -347,18 +408,46 @@ class Survey:
         instrument: Instrument | None = None,
         *,
         strict: bool = True,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        profile: ImportProfile | _StrPath | None = None,
+        max_problems: int = 100,
+        source: str | None = None,
     ) -> Survey: ...
     @staticmethod
     def from_pandas(
-        df: Any, instrument: Instrument | None = None, *, strict: bool = True
+        df: Any,
+        instrument: Instrument | None = None,
+        *,
+        strict: bool = True,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        profile: ImportProfile | _StrPath | None = None,
+        max_problems: int = 100,
+        source: str | None = None,
     ) -> Survey: ...
     @staticmethod
     def from_arrow(
-        data: Any, instrument: Instrument | None = None, *, strict: bool = True
+        data: Any,
+        instrument: Instrument | None = None,
+        *,
+        strict: bool = True,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        profile: ImportProfile | _StrPath | None = None,
+        max_problems: int = 100,
+        source: str | None = None,
     ) -> Survey: ...
     @staticmethod
     def from_parquet(
-        path: _StrPath, instrument: Instrument | None = None, *, strict: bool = True
+        path: _StrPath,
+        instrument: Instrument | None = None,
+        *,
+        strict: bool = True,
+        columns: Mapping[str, str] | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        profile: ImportProfile | _StrPath | None = None,
+        max_problems: int = 100,
     ) -> Survey: ...
     @property
     def n_respondents(self) -> int: ...
@@ -368,6 +457,8 @@ class Survey:
     def instrument(self) -> Instrument: ...
     @property
     def problems(self) -> list[Problem]: ...
+    @property
+    def ignored_columns(self) -> list[str]: ...
     def item_summary(self) -> list[_ItemSummary]: ...
     def frequencies(
         self,
@@ -519,6 +610,9 @@ class Table:
     def measure(self) -> str: ...
     @property
     def rows(self) -> list[_Row]: ...
+    @property
+    def warnings(self) -> list[_DataWarning]: ...
+    def warning_text(self) -> str | None: ...
     @property
     def inference(self) -> _TableInference | None: ...
     def find(self, item: str | None, group: str, category: str) -> _Row | None: ...
@@ -704,3 +798,68 @@ class Representativeness:
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Callable[[str], Representativeness], tuple[str]]: ...
+
+# --- LimeSurvey ------------------------------------------------------------------------------
+
+class _NotConverted(TypedDict):
+    code: str
+    question_type: str
+    reason: str
+
+@final
+class LimeSurvey:
+    """A LimeSurvey survey structure: drafted into an Instrument, its response export read into a
+    Survey."""
+
+    @staticmethod
+    def from_lss(path: _StrPath, language: str | None = None) -> LimeSurvey: ...
+    @staticmethod
+    def from_lss_text(
+        text: str, source_name: str = "<string>", language: str | None = None
+    ) -> LimeSurvey: ...
+    @staticmethod
+    def from_tsv(path: _StrPath, language: str | None = None) -> LimeSurvey: ...
+    @staticmethod
+    def from_tsv_text(
+        text: str, source_name: str = "<string>", language: str | None = None
+    ) -> LimeSurvey: ...
+    @property
+    def survey_id(self) -> str | None: ...
+    @property
+    def base_language(self) -> str: ...
+    @property
+    def languages(self) -> list[str]: ...
+    @property
+    def language(self) -> str: ...
+    def question_codes(self) -> list[str]: ...
+    def instrument(self) -> Instrument: ...
+    def not_converted(self) -> list[_NotConverted]: ...
+    def read_responses(
+        self,
+        path: _StrPath,
+        instrument: Instrument | None = None,
+        *,
+        municipality_column: str,
+        respondent_id_column: str = "id",
+        strict: bool = True,
+        delimiter: str | None = None,
+        encoding: _Encoding | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        max_problems: int = 100,
+    ) -> Survey: ...
+    def read_responses_text(
+        self,
+        text: str,
+        instrument: Instrument | None = None,
+        *,
+        municipality_column: str,
+        respondent_id_column: str = "id",
+        strict: bool = True,
+        delimiter: str | None = None,
+        encoding: _Encoding | None = None,
+        ignore_columns: _IgnoreColumns | None = None,
+        max_problems: int = 100,
+    ) -> Survey: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Callable[[str], LimeSurvey], tuple[str]]: ...

@@ -784,6 +784,7 @@ pub fn frequencies(survey: &Survey, question: &str, options: &Options) -> Result
         measure: "frequencies".into(),
         rows,
         inference,
+        warnings: super::survey::data_warnings(survey, question),
         labels,
     })
 }
@@ -890,6 +891,7 @@ pub fn net_shares(survey: &Survey, question: &str, net: &str, options: &Options)
         measure: format!("net:{}", net.id),
         rows,
         inference,
+        warnings: super::survey::data_warnings(survey, question),
         labels,
     })
 }
@@ -937,6 +939,7 @@ pub fn mean_scores(survey: &Survey, question: &str, options: &Options) -> Result
         measure: "mean".into(),
         rows,
         inference: inference.filter(|_| options.inference.is_active()),
+        warnings: super::survey::data_warnings(survey, question),
         labels,
     })
 }
@@ -1046,6 +1049,7 @@ pub fn mentions(survey: &Survey, question: &str, options: &Options) -> Result<Ta
         measure: "mentions".into(),
         rows,
         inference,
+        warnings: super::survey::data_warnings(survey, question),
         labels,
     })
 }

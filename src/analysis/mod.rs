@@ -19,7 +19,7 @@ pub use measures::{
 pub use round::{largest_remainder, round_half_up};
 pub use survey::ItemSummary;
 pub(crate) use table::plain_number;
-pub use table::{Labels, Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};
+pub use table::{DataWarning, Labels, Row, Table, INFERENCE_FIELDS, NUMERIC_FIELDS, ROW_FIELDS};
 pub use weighting::{
     post_stratify, rake, representativeness, Margin, RakeOptions, Representativeness,
     StratumCoverage, WeightingMethod, Weights, COVERAGE_FIELDS,

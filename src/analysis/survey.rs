@@ -4,9 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Attribute, Options, RakeOptions, Representativeness, Table, Weights};
+use indexmap::IndexMap;
+
+use super::{Attribute, DataWarning, Options, RakeOptions, Representativeness, Table, Weights};
 use crate::analysis;
-use crate::data::{Frame, Survey};
+use crate::data::{Frame, Problem, ProblemKind, Survey, ValidationReport};
 use crate::error::Result;
 use crate::instrument::{ColumnKind, NO_ANSWER};
 
@@ -29,6 +31,86 @@ pub struct ItemSummary {
     pub missing: usize,
     /// For multi-select options: how many respondents picked it.
     pub picked: Option<usize>,
+    /// Answers dropped from this column when the data were read leniently (invalid codes,
+    /// a multi-select question's picks beyond its limit, booleans out of place); they are
+    /// counted in `missing`.
+    #[serde(default)]
+    pub dropped: usize,
+}
+
+/// A problem that cost the answer of the column it names.
+fn drops_answer(kind: ProblemKind) -> bool {
+    matches!(
+        kind,
+        ProblemKind::InvalidCode | ProblemKind::TooManyPicks | ProblemKind::WrongType
+    )
+}
+
+/// A problem that skipped a respondent's row, and with it every answer on it.
+fn skips_row(p: &Problem) -> bool {
+    match p.kind {
+        ProblemKind::DuplicateRespondent
+        | ProblemKind::MissingRespondentId
+        | ProblemKind::MissingMunicipality => true,
+        // A ragged row (fields ≠ header) is left out; a file-level fault has no data row.
+        ProblemKind::Malformed => p.row.is_some_and(|r| r > 1),
+        _ => false,
+    }
+}
+
+/// Whether `column` (a problem's) is `question`'s: the question itself (a single-choice
+/// column, or a multi-select question's pick limit) or one of its `<question>.<item>` columns.
+fn of_question(column: &str, question: &str) -> bool {
+    column == question
+        || column
+            .strip_prefix(question)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// How many answers of `column` (of question `question`) reading the data dropped.
+fn dropped_from(report: &ValidationReport, question: &str, column: &str) -> usize {
+    report
+        .problems
+        .iter()
+        .filter(|p| drops_answer(p.kind))
+        .filter(|p| {
+            let named = p.column.as_deref().map(|c| report.instrument_column(c));
+            match p.kind {
+                // A pick limit names the question; it empties each of its option columns.
+                ProblemKind::TooManyPicks => named == Some(question),
+                _ => named == Some(column),
+            }
+        })
+        .count()
+}
+
+/// What reading the data dropped of `question`'s answers: per column and reason, then the rows
+/// skipped per reason. Empty after a strict read.
+pub(crate) fn data_warnings(survey: &Survey, question: &str) -> Vec<DataWarning> {
+    let report = survey.validation_report();
+    let mut counts: IndexMap<(Option<String>, ProblemKind), usize> = IndexMap::new();
+    for p in &report.problems {
+        let column = p.column.as_deref().map(|c| report.instrument_column(c));
+        let key = match column {
+            Some(c) if drops_answer(p.kind) && of_question(c, question) => {
+                (Some(c.to_string()), p.kind)
+            }
+            _ if skips_row(p) => (None, p.kind),
+            _ => continue,
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    // Dropped answers first (in file order of their first problem), skipped rows last.
+    let (mut answers, rows): (Vec<_>, Vec<_>) = counts
+        .into_iter()
+        .map(|((column, reason), count)| DataWarning {
+            column,
+            reason,
+            count,
+        })
+        .partition(|w| w.column.is_some());
+    answers.extend(rows);
+    answers
 }
 
 impl Survey {
@@ -93,7 +175,9 @@ impl Survey {
                     }
                     (_, None) => return None,
                 }
+                let dropped = dropped_from(self.validation_report(), &q.id, &col.name);
                 Some(ItemSummary {
+                    dropped,
                     column: col.name.clone(),
                     question: q.id.clone(),
                     item,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::inference::{Estimate, TableInference};
 use super::measures::Lang;
-use crate::data::CsvDialect;
+use crate::data::{CsvDialect, ProblemKind};
 use crate::instrument::Unit;
 
 /// One row of a tidy result table.
@@ -78,6 +78,64 @@ pub struct Table {
     /// The table's language, and the labels of its groups and items for charts and reports.
     #[serde(default)]
     pub labels: Labels,
+    /// Answers of this question that were lost when the data were read (a lenient read of a
+    /// file with invalid cells, skipped rows …): the table's numbers leave them out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<DataWarning>,
+}
+
+/// Answers a table leaves out because reading the data dropped them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataWarning {
+    /// The data column whose answers were dropped (`strategy_use.reliable_partner`); `None` when
+    /// whole respondent rows were skipped, with all their answers.
+    pub column: Option<String>,
+    /// Why, as the validation report names it (`invalid_code`, `duplicate_respondent` …).
+    pub reason: ProblemKind,
+    /// How many answers (or, without a column, rows) were dropped.
+    pub count: usize,
+}
+
+impl DataWarning {
+    /// One clause: `3 answers in strategy_use.reliable_partner (invalid_code)`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let (reason, n, one) = (self.reason.as_str(), self.count, self.count == 1);
+        match (&self.column, lang) {
+            (Some(c), Lang::Nl) => {
+                let what = if one { "antwoord" } else { "antwoorden" };
+                format!("{n} {what} in {c} ({reason})")
+            }
+            (Some(c), Lang::En) => {
+                let what = if one { "answer" } else { "answers" };
+                format!("{n} {what} in {c} ({reason})")
+            }
+            (None, Lang::Nl) => {
+                let what = if one { "rij" } else { "rijen" };
+                format!("{n} {what} van respondenten overgeslagen ({reason})")
+            }
+            (None, Lang::En) => {
+                let what = if one { "row" } else { "rows" };
+                format!("{n} respondent {what} skipped ({reason})")
+            }
+        }
+    }
+}
+
+impl Table {
+    /// The warnings as one sentence in the table's language, `None` when no data were dropped:
+    /// what a report footnote, a CSV comment or the command line shows.
+    pub fn warning_text(&self) -> Option<String> {
+        if self.warnings.is_empty() {
+            return None;
+        }
+        let lang = self.labels.lang;
+        let parts: Vec<String> = self.warnings.iter().map(|w| w.describe(lang)).collect();
+        let lead = match lang {
+            Lang::Nl => "Let op: bij het inlezen weggevallen en niet meegeteld",
+            Lang::En => "Warning: dropped when the data were read and not counted",
+        };
+        Some(format!("{lead}: {}.", parts.join("; ")))
+    }
 }
 
 /// What a [`Table`] needs to show itself beyond its rows: the language of its labels, the labels
@@ -265,7 +323,18 @@ impl Table {
             }
             cells
         });
-        dialect.write(&header, rows, &numeric)
+        let csv = dialect.write(&header, rows, &numeric);
+        match self.warning_text() {
+            // A comment line ahead of the header: readers that skip `#` lines (pandas'
+            // `comment='#'`) still parse the table, and nobody opens it without seeing it.
+            Some(w) => {
+                let bom = csv.strip_prefix('\u{feff}');
+                let body = bom.unwrap_or(&csv);
+                let lead = if bom.is_some() { "\u{feff}" } else { "" };
+                format!("{lead}# {}\n{body}", w.replace(['\n', '\r'], " "))
+            }
+            None => csv,
+        }
     }
 }
 
@@ -279,6 +348,9 @@ impl fmt::Display for Table {
             self.measure,
             self.rows.len()
         )?;
+        if let Some(w) = self.warning_text() {
+            writeln!(f, "{w}")?;
+        }
         for r in &self.rows {
             writeln!(
                 f,

@@ -78,7 +78,15 @@ pub(super) fn read(
                 let Some(input) = col.input else {
                     return Vec::new();
                 };
-                coded_column(table, input, col.name, col.scale, kept, seq, out)
+                coded_column(
+                    table,
+                    input,
+                    header(table, input, col.name),
+                    col.scale,
+                    kept,
+                    seq,
+                    out,
+                )
             })
             .collect();
         problems.extend(found.into_iter().flatten());
@@ -89,7 +97,14 @@ pub(super) fn read(
         .iter()
         .enumerate()
         .map(|(seq, col)| match col.input {
-            Some(input) => text_column(table, input, col.name, kept, seq, problems),
+            Some(input) => text_column(
+                table,
+                input,
+                header(table, input, col.name),
+                kept,
+                seq,
+                problems,
+            ),
             None => vec![None; kept.len()],
         })
         .collect();
@@ -147,6 +162,12 @@ fn coded_column(
         });
     });
     problems
+}
+
+/// The input's header of column `input`: problems name the column as the file has it, which
+/// differs from the instrument's name when `ReadOptions::columns` mapped it.
+fn header<'t>(table: &'t RawTable, input: usize, fallback: &'t str) -> &'t str {
+    table.names().get(input).map_or(fallback, String::as_str)
 }
 
 /// Empties a multi-select question's picks in every row that picked more than it allows.

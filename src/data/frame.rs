@@ -600,9 +600,7 @@ impl<'a> Checker<'a> {
     }
 
     fn into_error(self) -> Error {
-        Error::Validation(ValidationReport {
-            problems: self.problems,
-        })
+        Error::Validation(ValidationReport::new(self.problems))
     }
 
     /// The column positions; `None` when a required column is missing (reported).

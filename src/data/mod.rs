@@ -7,7 +7,9 @@ mod answers;
 mod columns;
 mod dialect;
 mod frame;
+mod limesurvey;
 mod memo;
+mod options;
 mod problem;
 mod raw;
 mod responses;
@@ -19,11 +21,18 @@ mod wide;
 pub use columns::ColumnData;
 pub use dialect::{CsvDialect, Decimal};
 pub use frame::{Frame, FrameMunicipality, FrameStratum, Strata, FRAME_ATTRIBUTES};
+pub use limesurvey::{
+    LimeOption, LimeQuestion, LimeSurvey, NotConverted, ResponseOptions, LIMESURVEY_FIELDS,
+};
 pub use memo::Memo;
+pub use options::{
+    check_columns, delimiter_byte, Encoding, IgnoreColumns, ImportProfile, ReadOptions,
+    MAX_PROBLEMS, PROFILE_FORMAT,
+};
 pub use problem::{echo, Problem, ProblemKind, ValidationReport, ECHO_CHARS};
-pub(crate) use raw::{decode_utf8, read_bytes};
+pub(crate) use raw::read_bytes;
 pub use raw::{parse_csv, parse_json_records, Cell, CellRef, Limits, RawTable, RecordsBuilder};
 pub use responses::{Municipality, Responses};
-pub use survey::{ReadOptions, Survey};
+pub use survey::Survey;
 pub use validate::validate;
 pub use wide::{Column, DataTable};

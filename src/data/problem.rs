@@ -1,6 +1,7 @@
 //! Validation problems found while reading respondent data.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -179,6 +180,30 @@ impl fmt::Display for Problem {
 pub struct ValidationReport {
     /// The problems in the order they were found (file order).
     pub problems: Vec<Problem>,
+    /// Input columns left out because they named nothing in the instrument and the read was
+    /// told to ignore unknown columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<String>,
+    /// Input headers read as another instrument column (through `ReadOptions::columns`, or an
+    /// item's label or alias): header → instrument column. Problems name the header.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mapped_columns: BTreeMap<String, String>,
+    /// Strict mode stopped at its cap ([`ReadOptions::max_problems`](super::ReadOptions)):
+    /// there may be more problems than listed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+impl ValidationReport {
+    /// A report of `problems` (nothing ignored, nothing cut off).
+    pub fn new(problems: Vec<Problem>) -> ValidationReport {
+        ValidationReport {
+            problems,
+            ignored_columns: Vec::new(),
+            mapped_columns: BTreeMap::new(),
+            truncated: false,
+        }
+    }
 }
 
 impl ValidationReport {
@@ -189,6 +214,12 @@ impl ValidationReport {
     /// Number of problems.
     pub fn len(&self) -> usize {
         self.problems.len()
+    }
+    /// The instrument column a problem's `column` (an input header) stands for.
+    pub fn instrument_column<'a>(&'a self, column: &'a str) -> &'a str {
+        self.mapped_columns
+            .get(column)
+            .map_or(column, String::as_str)
     }
     /// Problems of one kind.
     pub fn of_kind(&self, kind: ProblemKind) -> impl Iterator<Item = &Problem> {
@@ -209,6 +240,13 @@ impl fmt::Display for ValidationReport {
         }
         if self.problems.len() > SHOWN {
             write!(f, "\n  … and {} more", self.problems.len() - SHOWN)?;
+        }
+        if self.truncated {
+            write!(
+                f,
+                "\n  (reading stopped after {} problems; there may be more)",
+                self.problems.len()
+            )?;
         }
         Ok(())
     }

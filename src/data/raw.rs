@@ -148,16 +148,14 @@ impl Default for Limits {
 }
 
 fn limit_error(source: &str, row: Option<usize>, column: Option<&str>, message: String) -> Error {
-    Error::Validation(ValidationReport {
-        problems: vec![Problem::new(
-            ProblemKind::LimitExceeded,
-            source,
-            row,
-            column,
-            None,
-            message,
-        )],
-    })
+    Error::Validation(ValidationReport::new(vec![Problem::new(
+        ProblemKind::LimitExceeded,
+        source,
+        row,
+        column,
+        None,
+        message,
+    )]))
 }
 
 /// Column-oriented cells of one input, with the row number of each record as users see it.
@@ -247,6 +245,15 @@ impl RawTable {
         &self.problems
     }
 
+    /// The table with `problems` put ahead of its own: problems a translating reader (the
+    /// LimeSurvey export) found before the table existed, which the validator then reports like
+    /// its own (strict mode refuses the file, lenient mode keeps what it can; both list them).
+    pub(crate) fn with_problems_first(mut self, mut problems: Vec<Problem>) -> RawTable {
+        problems.append(&mut self.problems);
+        self.problems = problems;
+        self
+    }
+
     /// Builds a table from named columns of equal length (in-memory input: pandas, dicts). Rows are
     /// numbered from 1.
     pub fn from_columns(
@@ -286,7 +293,7 @@ impl RawTable {
             })
             .collect();
         if !problems.is_empty() {
-            return Err(Error::Validation(ValidationReport { problems }));
+            return Err(Error::Validation(ValidationReport::new(problems)));
         }
         let (names, columns): (Vec<String>, Vec<ColumnData>) = columns.into_iter().unzip();
         Ok(RawTable {
@@ -407,16 +414,16 @@ impl RecordsBuilder {
             return Ok(());
         };
         if *last == record {
-            return Err(Error::Validation(ValidationReport {
-                problems: vec![Problem::new(
+            return Err(Error::Validation(ValidationReport::new(vec![
+                Problem::new(
                     ProblemKind::DuplicateColumn,
                     &self.source,
                     Some(self.current_row),
                     Some(key),
                     None,
                     "key appears twice in one record; only one value per column is allowed".into(),
-                )],
-            }));
+                ),
+            ])));
         }
         *last = record;
         entries.push((record, cell));
@@ -501,9 +508,9 @@ fn fatal(
     value: Option<&str>,
     message: String,
 ) -> Error {
-    Error::Validation(ValidationReport {
-        problems: vec![Problem::new(kind, source, row, None, value, message)],
-    })
+    Error::Validation(ValidationReport::new(vec![Problem::new(
+        kind, source, row, None, value, message,
+    )]))
 }
 
 /// Reads a file's bytes, mapping I/O failures to [`Error::Io`] and refusing files larger than
@@ -589,6 +596,26 @@ pub(crate) fn decode_utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, 
 }
 
 /// Refuses input holding a NUL byte: no CSV or JSON text has one, a binary file has many.
+/// An [`ProblemKind::Encoding`] problem with the whole file.
+pub(crate) fn encoding_problem(source: &str, message: String) -> Error {
+    fatal(source, ProblemKind::Encoding, Some(1), None, message)
+}
+
+/// Decoded text holding a NUL character is binary data read with the wrong encoding.
+pub(crate) fn refuse_nul_text(text: &str, source: &str) -> Result<(), Error> {
+    let Some(at) = text.find('\0') else {
+        return Ok(());
+    };
+    let line = 1 + text.get(..at).map_or(0, |t| line_breaks(t.as_bytes()));
+    Err(fatal(
+        source,
+        ProblemKind::Encoding,
+        Some(line),
+        Some("U+0000"),
+        format!("the text holds a NUL character at character offset {at}: the file is binary or in another encoding"),
+    ))
+}
+
 fn refuse_nul(bytes: &[u8], source: &str) -> Result<(), Error> {
     let Some(at) = bytes.iter().position(|&b| b == 0) else {
         return Ok(());

@@ -6,42 +6,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    self, CellRef, Column, DataTable, Limits, Memo, RawTable, Responses, ValidationReport,
+    self, CellRef, Column, DataTable, Memo, RawTable, ReadOptions, Responses, ValidationReport,
 };
 use crate::error::{Error, Result};
 use crate::instrument::{ColumnKind, Instrument};
-
-/// How to read respondent data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// Fail on the first problem (`true`, the default) or keep valid values and report every
-    /// problem in [`Survey::validation_report`] (`false`).
-    pub strict: bool,
-    /// CSV field delimiter; `None` picks `,` or `;` from the header.
-    pub delimiter: Option<u8>,
-    /// Largest input, field and column count accepted.
-    pub limits: Limits,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            strict: true,
-            delimiter: None,
-            limits: Limits::default(),
-        }
-    }
-}
-
-impl ReadOptions {
-    /// Options for lenient reading.
-    pub fn lenient() -> Self {
-        ReadOptions {
-            strict: false,
-            ..Self::default()
-        }
-    }
-}
 
 /// An instrument together with respondent data validated against it.
 ///
@@ -62,13 +30,14 @@ pub struct Survey {
     memo: Memo,
 }
 
-/// Two surveys are equal when their instrument, responses and validation report are: the memo
-/// only holds what is derived from them.
+/// Two surveys are equal when their instrument, responses and validation problems are: the memo
+/// only holds what is derived from them, and which headers were mapped or ignored says how a
+/// file was read, not what the survey holds.
 impl PartialEq for Survey {
     fn eq(&self, other: &Self) -> bool {
         self.instrument == other.instrument
             && self.responses == other.responses
-            && self.report == other.report
+            && self.report.problems == other.report.problems
     }
 }
 
@@ -92,10 +61,11 @@ impl TryFrom<SurveySpec> for Survey {
         };
         s.responses.check_against(&s.instrument).map_err(refuse)?;
         let table = s.responses.to_raw_table(&s.instrument)?;
-        let (fresh, _) = data::validate(table, &s.instrument, true).map_err(|e| match e {
-            Error::Validation(report) => refuse(report.to_string()),
-            other => other,
-        })?;
+        let (fresh, _) =
+            data::validate(table, &s.instrument, &ReadOptions::default()).map_err(|e| match e {
+                Error::Validation(report) => refuse(report.to_string()),
+                other => other,
+            })?;
         if fresh != s.responses {
             return Err(refuse(
                 "the respondents, municipalities or answers differ from what validating them \
@@ -129,7 +99,7 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let (responses, report) = data::validate(table, instrument, options.strict)?;
+        let (responses, report) = data::validate(table, instrument, options)?;
         Ok(Survey {
             instrument: instrument.clone(),
             responses,
@@ -151,7 +121,7 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let table = read_file(path.as_ref(), &options.limits, |text, source| {
+        let table = read_file(path.as_ref(), options, |text, source| {
             data::parse_csv(text, source, options.delimiter, &options.limits)
         })?;
         Self::from_table(table, instrument, options)
@@ -174,7 +144,7 @@ impl Survey {
         instrument: &Instrument,
         options: &ReadOptions,
     ) -> Result<Survey> {
-        let table = read_file(path.as_ref(), &options.limits, |text, source| {
+        let table = read_file(path.as_ref(), options, |text, source| {
             data::parse_json_records(text, source, &options.limits)
         })?;
         Self::from_table(table, instrument, options)
@@ -291,15 +261,15 @@ fn number_of(cell: CellRef<'_>) -> Option<f64> {
     }
 }
 
-/// Reads a file as UTF-8 text (problems name the path) and parses it into a table.
+/// Reads a file in the options' encoding (problems name the path) and parses it into a table.
 fn read_file(
     path: &Path,
-    limits: &Limits,
+    options: &ReadOptions,
     parse: impl FnOnce(&str, &str) -> Result<RawTable>,
 ) -> Result<RawTable> {
     let source = path.display().to_string();
-    let bytes = data::read_bytes(path, limits)?;
-    parse(data::decode_utf8(&bytes, &source)?, &source)
+    let bytes = data::read_bytes(path, &options.limits)?;
+    parse(&options.encoding.decode(&bytes, &source)?, &source)
 }
 
 impl fmt::Display for Survey {

@@ -1,7 +1,7 @@
 //! Validation of a [`RawTable`] against an [`Instrument`], producing [`Responses`].
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
@@ -10,17 +10,18 @@ use ndarray::{Array2, ShapeBuilder};
 use unicode_normalization::UnicodeNormalization;
 
 use super::answers::{self, Phase, Tagged};
+use super::options::{same_header, IgnoreColumns, ReadOptions};
 use super::problem::{echo, Problem, ProblemKind, ValidationReport};
 use super::raw::{CellRef, RawTable};
 use super::responses::{Municipality, Responses};
 use crate::error::{Error, Result};
 use crate::instrument::{
-    find_named, integral_float, is_invisible, typed_names, Code, ColumnKind, Instrument, Level,
-    Named, QuestionKind, Scale,
+    find_named, fold, integral_float, is_invisible, typed_names, Code, ColumnKind, Instrument,
+    Level, Named, QuestionKind, Scale, ATTRIBUTE_COLUMNS,
 };
 
 /// What a header names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
     RespondentId,
     Municipality,
@@ -46,6 +47,8 @@ struct Stop;
 
 struct Sink<'a> {
     strict: bool,
+    /// In strict mode, the number of problems after which reading stops.
+    cap: usize,
     source: &'a str,
     problems: Vec<Problem>,
 }
@@ -53,11 +56,16 @@ struct Sink<'a> {
 impl Sink<'_> {
     fn push(&mut self, p: Problem) -> std::result::Result<(), Stop> {
         self.problems.push(p);
-        if self.strict {
+        if self.full() {
             Err(Stop)
         } else {
             Ok(())
         }
+    }
+
+    /// Strict mode has listed as many problems as it lists.
+    fn full(&self) -> bool {
+        self.strict && self.problems.len() >= self.cap
     }
 
     fn at(
@@ -79,28 +87,39 @@ impl Sink<'_> {
     }
 }
 
-/// Validates `table` against `instrument`. Strict mode fails on the first problem; lenient mode
-/// keeps every valid value, leaves invalid cells empty, skips rows that cannot be placed (no or
-/// duplicate respondent id, no municipality) and returns the report of everything it found. A
-/// missing required column, a duplicate column or an unreadable file fails in both modes.
+/// Validates `table` against `instrument`. Strict mode fails when there is any problem, listing
+/// the first `options.max_problems`; lenient mode keeps every valid value, leaves invalid cells
+/// empty, skips rows that cannot be placed (no or duplicate respondent id, no municipality) and
+/// returns the report of everything it found. A missing required column, a duplicate column or
+/// an unreadable file fails in both modes. `options.columns` and `options.ignore_columns` say
+/// which header is which column and which to leave out.
 pub fn validate(
     table: RawTable,
     instrument: &Instrument,
-    strict: bool,
+    options: &ReadOptions,
 ) -> Result<(Responses, ValidationReport)> {
     let mut sink = Sink {
-        strict,
+        strict: options.strict,
+        cap: options.max_problems.max(1),
         source: table.source(),
         problems: Vec::new(),
     };
-    let outcome = run(&table, instrument, &mut sink);
+    let mut ignored = Vec::new();
+    let outcome = run(&table, instrument, options, &mut ignored, &mut sink);
+    let truncated = sink.full();
     let report = ValidationReport {
         problems: sink.problems,
+        ignored_columns: ignored,
+        mapped_columns: mapped_columns(&table, instrument, options),
+        truncated,
+    };
+    let refused = if options.strict {
+        !report.problems.is_empty()
+    } else {
+        report.problems.iter().any(|p| is_fatal(p.kind))
     };
     match outcome {
-        Ok(responses) if !report.problems.iter().any(|p| is_fatal(p.kind)) => {
-            Ok((responses, report))
-        }
+        Ok(responses) if !refused => Ok((responses, report)),
         _ => Err(Error::Validation(report)),
     }
 }
@@ -124,11 +143,19 @@ fn suggest_column(name: &str, instrument: &Instrument) -> String {
         Some(question) if !question.items().is_empty() => {
             let items: Vec<&str> = question.items().iter().map(|i| i.id.as_str()).collect();
             match item {
-                Some(i) => format!(
-                    "question '{q}' has no item '{}'; its items are {}",
-                    echo(i),
-                    items.join(", ")
-                ),
+                Some(i) => {
+                    let closest = closest_columns(name, instrument);
+                    let closest = if closest.is_empty() {
+                        String::new()
+                    } else {
+                        format!("closest: {}; ", closest.join(", "))
+                    };
+                    format!(
+                        "question '{q}' has no item '{}'; {closest}its items are {}",
+                        echo(i),
+                        items.join(", ")
+                    )
+                }
                 None => format!(
                     "question '{q}' has one column per item, named '{q}.<item>' with items {}",
                     items.join(", ")
@@ -136,8 +163,40 @@ fn suggest_column(name: &str, instrument: &Instrument) -> String {
             }
         }
         Some(_) => format!("question '{q}' takes a single column named '{q}'"),
-        None => "the instrument defines no such question or attribute column".to_string(),
+        None => {
+            let closest = closest_columns(name, instrument);
+            if closest.is_empty() {
+                "the instrument defines no such question or attribute column; map it to one \
+                 with `columns` or leave it out with `ignore_columns`"
+                    .to_string()
+            } else {
+                format!(
+                    "the instrument defines no such question or attribute column; closest: {} \
+                     (map it with `columns`, or leave it out with `ignore_columns`)",
+                    closest.join(", ")
+                )
+            }
+        }
     }
+}
+
+/// Up to three instrument columns or attributes whose names are close to `name` (normalised
+/// Damerau–Levenshtein similarity of at least 0.6, best first).
+fn closest_columns(name: &str, instrument: &Instrument) -> Vec<String> {
+    let key = fold(name);
+    let mut scored: Vec<(f64, &str)> = ATTRIBUTE_COLUMNS
+        .iter()
+        .copied()
+        .chain(instrument.columns().iter().map(|c| c.name.as_str()))
+        .map(|c| (strsim::normalized_damerau_levenshtein(&key, c), c))
+        .filter(|(score, _)| *score >= 0.6)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| format!("'{c}'"))
+        .collect()
 }
 
 fn level_id(levels: &[Level], i: usize) -> &str {
@@ -348,52 +407,159 @@ pub(super) struct Layout<'i> {
     classes: Vec<Level>,
 }
 
+/// The attribute a header names, if it names one.
+fn attribute_target(name: &str) -> Option<Target> {
+    Some(match name {
+        "respondent_id" => Target::RespondentId,
+        "municipality" => Target::Municipality,
+        "municipality_name" => Target::MunicipalityName,
+        "role" => Target::Role,
+        "inhabitants" => Target::Inhabitants,
+        "size_class" => Target::SizeClass,
+        "province" => Target::Province,
+        _ => return None,
+    })
+}
+
+/// The instrument column `name` names: `<question>.<item>` with the item given by id, or by a
+/// label or alias of the item.
+fn column_target(name: &str, instrument: &Instrument) -> Option<usize> {
+    if let Some(pos) = instrument.column_position(name) {
+        return Some(pos);
+    }
+    let (q, item) = name.split_once('.')?;
+    let question = instrument.questions().get(q)?;
+    let i = find_named(question.items(), item)?;
+    let id = &question.items().get(i)?.id;
+    instrument.column_position(&format!("{q}.{id}"))
+}
+
+/// Headers that name an instrument column under another name: header → column.
+fn mapped_columns(
+    table: &RawTable,
+    instrument: &Instrument,
+    options: &ReadOptions,
+) -> BTreeMap<String, String> {
+    let mut mapped = BTreeMap::new();
+    for header in table.names() {
+        let name = mapped_name(header, options).unwrap_or(header);
+        let column = column_target(name, instrument).and_then(|pos| instrument.columns().get(pos));
+        if let Some(column) = column.filter(|c| c.name != *header) {
+            mapped.insert(header.clone(), column.name.clone());
+        }
+    }
+    mapped
+}
+
+/// The instrument column or attribute `options.columns` maps `header` to, if it maps it.
+fn mapped_name<'o>(header: &str, options: &'o ReadOptions) -> Option<&'o str> {
+    options
+        .columns
+        .iter()
+        .find(|(from, _)| same_header(header, from))
+        .map(|(_, to)| to.as_str())
+}
+
+/// Whether `options.ignore_columns` lists `header`.
+fn is_listed(header: &str, options: &ReadOptions) -> bool {
+    match &options.ignore_columns {
+        IgnoreColumns::Listed(names) => names.iter().any(|n| same_header(header, n)),
+        _ => false,
+    }
+}
+
+/// What one header names after the mapping; an unknown one is left out under
+/// `IgnoreColumns::Unknown` (and collected in `ignored`), else reported.
+fn resolve_header(
+    header: &str,
+    instrument: &Instrument,
+    options: &ReadOptions,
+    ignored: &mut Vec<String>,
+    sink: &mut Sink<'_>,
+) -> std::result::Result<Target, Stop> {
+    let mapped = mapped_name(header, options);
+    let name = mapped.unwrap_or(header);
+    if let Some(target) =
+        attribute_target(name).or_else(|| column_target(name, instrument).map(Target::Column))
+    {
+        return Ok(target);
+    }
+    if mapped.is_none() && options.ignore_columns == IgnoreColumns::Unknown {
+        ignored.push(header.to_string());
+        return Ok(Target::Ignored);
+    }
+    let message = match mapped {
+        Some(to) => format!(
+            "columns maps this header to '{}', which names no column of the instrument; {}",
+            echo(to),
+            suggest_column(to, instrument)
+        ),
+        None => format!("unknown column; {}", suggest_column(header, instrument)),
+    };
+    sink.at(
+        ProblemKind::UnknownColumn,
+        Some(1),
+        Some(header),
+        None,
+        message,
+    )?;
+    Ok(Target::Ignored)
+}
+
+/// What each header names, after the mapping and ignore list of `options`. `ignored` collects
+/// the unknown headers left out under `IgnoreColumns::Unknown`. A header written twice, or two
+/// headers that give the same column, are reported and the later one is left out.
 fn header_targets(
     table: &RawTable,
     instrument: &Instrument,
+    options: &ReadOptions,
+    ignored: &mut Vec<String>,
     sink: &mut Sink<'_>,
 ) -> std::result::Result<Vec<Target>, Stop> {
     let mut targets = Vec::with_capacity(table.names().len());
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (j, name) in table.names().iter().enumerate() {
-        if let Some(first) = seen.insert(name.as_str(), j) {
+    let mut headers: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<Target, (usize, &str)> = HashMap::new();
+    for (j, header) in table.names().iter().enumerate() {
+        let duplicate = match headers.insert(header.as_str(), j) {
+            Some(first) => Some(format!(
+                "column appears twice (positions {} and {})",
+                first + 1,
+                j + 1
+            )),
+            None if is_listed(header, options) => {
+                targets.push(Target::Ignored);
+                continue;
+            }
+            None => {
+                let target = resolve_header(header, instrument, options, ignored, sink)?;
+                let earlier = (target != Target::Ignored)
+                    .then(|| seen.insert(target, (j, header)))
+                    .flatten();
+                if earlier.is_none() {
+                    targets.push(target);
+                    continue;
+                }
+                earlier.map(|(first, first_header)| {
+                    format!(
+                        "column '{}' (position {}) and this one (position {}) both give '{}'",
+                        echo(first_header),
+                        first + 1,
+                        j + 1,
+                        mapped_name(header, options).unwrap_or(header)
+                    )
+                })
+            }
+        };
+        if let Some(message) = duplicate {
             sink.at(
                 ProblemKind::DuplicateColumn,
                 Some(1),
-                Some(name),
+                Some(header),
                 None,
-                format!(
-                    "column appears twice (positions {} and {})",
-                    first + 1,
-                    j + 1
-                ),
+                message,
             )?;
-            targets.push(Target::Ignored);
-            continue;
         }
-        let target = match name.as_str() {
-            "respondent_id" => Target::RespondentId,
-            "municipality" => Target::Municipality,
-            "municipality_name" => Target::MunicipalityName,
-            "role" => Target::Role,
-            "inhabitants" => Target::Inhabitants,
-            "size_class" => Target::SizeClass,
-            "province" => Target::Province,
-            other => match instrument.column_position(other) {
-                Some(pos) => Target::Column(pos),
-                None => {
-                    sink.at(
-                        ProblemKind::UnknownColumn,
-                        Some(1),
-                        Some(name),
-                        None,
-                        format!("unknown column; {}", suggest_column(name, instrument)),
-                    )?;
-                    Target::Ignored
-                }
-            },
-        };
-        targets.push(target);
+        targets.push(Target::Ignored);
     }
     Ok(targets)
 }
@@ -402,9 +568,11 @@ impl<'i> Layout<'i> {
     fn new(
         table: &RawTable,
         instrument: &'i Instrument,
+        options: &ReadOptions,
+        ignored: &mut Vec<String>,
         sink: &mut Sink<'_>,
     ) -> std::result::Result<Self, Stop> {
-        let targets = header_targets(table, instrument, sink)?;
+        let targets = header_targets(table, instrument, options, ignored, sink)?;
         let find_target = |t: Target| targets.iter().position(|&x| x == t);
         let id_col = find_target(Target::RespondentId);
         let muni_col = find_target(Target::Municipality);
@@ -973,14 +1141,23 @@ pub(super) fn expected_answer(scale: Option<&Scale>) -> String {
 /// ids, municipalities and their attributes. Then the answers of the rows kept, column by column
 /// (in parallel). Both steps tag their problems with record and place in the row, and the
 /// problems reach `sink` in the order a row-by-row read would report them, so strict mode fails
-/// on the same first problem and lenient mode lists the same problems in the same order.
-fn run(table: &RawTable, instrument: &Instrument, sink: &mut Sink<'_>) -> Step<Responses> {
+/// on the same problems and lenient mode lists the same problems in the same order.
+fn run(
+    table: &RawTable,
+    instrument: &Instrument,
+    options: &ReadOptions,
+    ignored: &mut Vec<String>,
+    sink: &mut Sink<'_>,
+) -> Step<Responses> {
     for p in table.problems() {
         sink.push(p.clone())?;
     }
-    let layout = Layout::new(table, instrument, sink)?;
+    let layout = Layout::new(table, instrument, options, ignored, sink)?;
     let mut store = Store::new(table.len());
-    let mut tagged = place_rows(table, instrument, &layout, &mut store, sink.strict);
+    let cap = sink
+        .strict
+        .then(|| sink.cap.saturating_sub(sink.problems.len()));
+    let mut tagged = place_rows(table, instrument, &layout, &mut store, cap);
     let answers = answers::read(table, &layout, &store.kept, &mut tagged);
     tagged.sort_by_key(|t| (t.record, t.phase, t.seq));
     for t in tagged {
@@ -1009,17 +1186,20 @@ fn run(table: &RawTable, instrument: &Instrument, sink: &mut Sink<'_>) -> Step<R
 }
 
 /// The row-level pass: every record's respondent placed in `store` (or skipped), its problems
-/// tagged with the record. In strict mode it stops at the first problem: no later row can come
-/// before it.
+/// tagged with the record. With a `cap` (strict mode) it stops once it has that many problems:
+/// no later row can come before them.
 fn place_rows(
     table: &RawTable,
     instrument: &Instrument,
     layout: &Layout<'_>,
     store: &mut Store,
-    strict: bool,
+    cap: Option<usize>,
 ) -> Vec<Tagged> {
+    // Each row is read as in lenient mode (a bad row is skipped, not half placed); the cap
+    // decides when to stop.
     let mut row_sink = Sink {
-        strict,
+        strict: false,
+        cap: usize::MAX,
         source: table.source(),
         problems: Vec::new(),
     };
@@ -1047,7 +1227,7 @@ fn place_rows(
                     problem,
                 }),
         );
-        if outcome.is_err() {
+        if outcome.is_err() || cap.is_some_and(|cap| tagged.len() >= cap) {
             break;
         }
     }

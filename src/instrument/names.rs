@@ -58,7 +58,8 @@ pub fn fold(text: &str) -> String {
 pub trait Named {
     /// The stable id.
     fn id(&self) -> &str;
-    /// The Dutch and English labels followed by the aliases: every name besides the id.
+    /// The Dutch and English labels (and short labels) followed by the aliases: every name
+    /// besides the id. The aliases come last.
     fn names(&self) -> Vec<&str>;
     /// The aliases, Dutch then English.
     fn aliases(&self) -> Vec<&str>;
@@ -97,7 +98,36 @@ macro_rules! named {
     )*};
 }
 
-named!(Level, SizeClass, Category, MissingCode, Item);
+named!(Level, SizeClass, Category, MissingCode);
+
+/// An item is also named by its short labels (a spreadsheet's column header is often the
+/// chart's label).
+impl Named for Item {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn names(&self) -> Vec<&str> {
+        [self.label_nl.as_str(), self.label_en.as_str()]
+            .into_iter()
+            .chain(self.short_label_nl.as_deref())
+            .chain(self.short_label_en.as_deref())
+            .chain(self.aliases())
+            .collect()
+    }
+    fn aliases(&self) -> Vec<&str> {
+        self.aliases_nl
+            .iter()
+            .chain(&self.aliases_en)
+            .map(String::as_str)
+            .collect()
+    }
+    fn typed_nl(&self) -> Vec<&str> {
+        std::iter::once(self.label_nl.as_str())
+            .chain(self.short_label_nl.as_deref())
+            .chain(self.aliases_nl.iter().map(String::as_str))
+            .collect()
+    }
+}
 
 /// Finds a level by id, label or alias, compared [`fold`]ed. Ids are matched first: when one
 /// level's label is another level's id, the id wins, so the id a survey stores reads back as

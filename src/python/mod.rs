@@ -11,8 +11,10 @@ mod convert;
 mod errors;
 mod frame;
 mod instrument;
+mod limesurvey;
 mod options;
 mod problem;
+mod profile;
 mod report;
 mod survey;
 mod table;
@@ -78,6 +80,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<instrument::PyInstrument>()?;
     m.add_class::<survey::PySurvey>()?;
+    m.add_class::<profile::PyImportProfile>()?;
     m.add_class::<problem::PyProblem>()?;
     m.add_class::<table::PyTable>()?;
     m.add_class::<chart::PyChart>()?;
@@ -87,6 +90,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<frame::PyFrame>()?;
     m.add_class::<frame::PyWeights>()?;
     m.add_class::<frame::PyRepresentativeness>()?;
+    m.add_class::<limesurvey::PyLimeSurvey>()?;
     // Private: set as an attribute so it stays out of `__all__` (the package re-exports all of
     // `__all__`); `doe_democratie.datasets` is its public face.
     m.setattr("_dataset", wrap_pyfunction!(_dataset, m)?)?;

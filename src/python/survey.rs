@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use indexmap::IndexMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
 
@@ -10,16 +11,36 @@ use super::frame::{PyFrame, PyRepresentativeness, PyWeights};
 use super::instrument::{builtin, PyInstrument};
 use super::options;
 use super::problem::PyProblem;
+use super::profile::ReadArgs;
 use super::table::{PyDataTable, PyTable};
 use crate::analysis::{Attribute, RakeOptions};
 use crate::consolidate::{self, Disagreement, WeightedColumn};
-use crate::data::{Limits, RawTable};
-use crate::{Error, Instrument, ReadOptions, Rules, Survey};
+use crate::data::{Limits, RawTable, MAX_PROBLEMS};
+use crate::{Error, Instrument, Rules, Survey};
 
 /// The inference keywords of a measure method, gathered (every measure takes the same eleven).
 macro_rules! inference_args {
     ($($field:ident),* $(,)?) => {
         options::InferenceArgs { $($field),* }
+    };
+}
+
+// The constructors' `max_problems=100` (a literal, so that the signature Python sees shows it).
+const _: () = assert!(MAX_PROBLEMS == 100);
+
+/// The reading keywords of a constructor, gathered.
+macro_rules! read_args {
+    ($strict:ident, $delimiter:ident, $encoding:ident, $columns:ident, $ignore:ident,
+     $profile:ident, $max:ident) => {
+        ReadArgs {
+            strict: $strict,
+            delimiter: $delimiter,
+            encoding: $encoding,
+            columns: $columns,
+            ignore_columns: $ignore.as_ref(),
+            profile: $profile.as_ref(),
+            max_problems: $max,
+        }
     };
 }
 
@@ -29,7 +50,8 @@ use crate::render::notebook::ROWS as HTML_ROWS;
 ///
 /// Build one with :meth:`from_csv`, :meth:`from_json`, :meth:`from_records`, :meth:`from_dict`
 /// or :meth:`from_pandas`. Without ``instrument`` the built-in 2013 instrument is used. With
-/// ``strict=True`` (the default) the first problem raises :class:`ValidationError`; with
+/// ``strict=True`` (the default) any problem raises :class:`ValidationError`, listing every
+/// problem up to ``max_problems``; with
 /// ``strict=False`` valid values are kept, invalid cells left empty, and every problem is listed
 /// in :attr:`problems` (a missing required column still raises). Readers refuse input beyond
 /// ``max_input_bytes`` (256 MiB), fields beyond ``max_field_bytes`` (1 MiB) and more than
@@ -54,28 +76,6 @@ fn limits(
     }
 }
 
-fn options(strict: bool, delimiter: Option<&str>, limits: Limits) -> Result<ReadOptions, Error> {
-    let delimiter = match delimiter {
-        None => None,
-        Some(d) => match d.as_bytes() {
-            [b] if b.is_ascii() => Some(*b),
-            _ => {
-                return Err(Error::InvalidArgument {
-                    name: "delimiter",
-                    message: format!(
-                        "must be a single ASCII character such as ',' or ';', not {d:?}"
-                    ),
-                })
-            }
-        },
-    };
-    Ok(ReadOptions {
-        strict,
-        delimiter,
-        limits,
-    })
-}
-
 fn instrument_of<'a>(instrument: &'a Option<Bound<'_, PyInstrument>>) -> &'a Instrument {
     instrument.as_ref().map_or(builtin(), |i| &i.get().inner)
 }
@@ -85,10 +85,10 @@ fn validate(
     py: Python<'_>,
     table: RawTable,
     instrument: Option<Bound<'_, PyInstrument>>,
-    strict: bool,
+    args: ReadArgs<'_, '_>,
 ) -> PyResult<PySurvey> {
     let instrument = instrument_of(&instrument);
-    let opts = options(strict, None, Limits::default())?;
+    let opts = args.options(Limits::default())?;
     let inner = py.detach(|| Survey::from_table(table, instrument, &opts))?;
     Ok(PySurvey { inner })
 }
@@ -131,9 +131,14 @@ impl PySurvey {
     /// Reads a CSV file: one row per respondent; ``respondent_id`` and ``municipality`` required;
     /// ``municipality_name``, ``role``, ``inhabitants``, ``size_class``, ``province`` optional; one
     /// column per item named ``<question>.<item>``. Comma or semicolon delimited (``delimiter=None``
-    /// picks from the header), UTF-8 with or without BOM.
+    /// picks from the header), UTF-8 with or without BOM unless ``encoding`` says otherwise
+    /// (``'windows-1252'``, ``'latin-1'``, ``'utf-16'``). ``columns`` maps input headers to
+    /// instrument columns or attributes, ``ignore_columns`` lists headers to leave out (or is
+    /// ``'unknown'``), ``profile`` gives all of these at once (an :class:`ImportProfile` or its
+    /// file). Strict mode lists up to ``max_problems`` problems in the error.
     #[staticmethod]
-    #[pyo3(signature = (path, instrument=None, *, strict=true, delimiter=None,
+    #[pyo3(signature = (path, instrument=None, *, strict=true, delimiter=None, encoding=None,
+        columns=None, ignore_columns=None, profile=None, max_problems=100,
         max_input_bytes=None, max_field_bytes=None, max_columns=None))]
     #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_csv(
@@ -142,141 +147,236 @@ impl PySurvey {
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
         delimiter: Option<&str>,
+        encoding: Option<&str>,
+        columns: Option<IndexMap<String, String>>,
+        ignore_columns: Option<Bound<'_, PyAny>>,
+        profile: Option<Bound<'_, PyAny>>,
+        max_problems: usize,
         max_input_bytes: Option<u64>,
         max_field_bytes: Option<usize>,
         max_columns: Option<usize>,
     ) -> PyResult<Self> {
         let instrument = instrument_of(&instrument);
-        let limits = limits(max_input_bytes, max_field_bytes, max_columns);
-        let opts = options(strict, delimiter, limits)?;
+        let args = read_args!(
+            strict,
+            delimiter,
+            encoding,
+            columns,
+            ignore_columns,
+            profile,
+            max_problems
+        );
+        let opts = args.options(limits(max_input_bytes, max_field_bytes, max_columns))?;
         let inner = py.detach(|| Survey::read_csv_path(&path, instrument, &opts))?;
         Ok(PySurvey { inner })
     }
 
     /// Reads a JSON file holding a list of records, one object per respondent with the same keys
-    /// as the CSV columns.
+    /// as the CSV columns. The reading keywords are those of :meth:`from_csv`.
     #[staticmethod]
-    #[pyo3(signature = (path, instrument=None, *, strict=true,
+    #[pyo3(signature = (path, instrument=None, *, strict=true, encoding=None, columns=None,
+        ignore_columns=None, profile=None, max_problems=100,
         max_input_bytes=None, max_field_bytes=None, max_columns=None))]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_json(
         py: Python<'_>,
         path: PathBuf,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        encoding: Option<&str>,
+        columns: Option<IndexMap<String, String>>,
+        ignore_columns: Option<Bound<'_, PyAny>>,
+        profile: Option<Bound<'_, PyAny>>,
+        max_problems: usize,
         max_input_bytes: Option<u64>,
         max_field_bytes: Option<usize>,
         max_columns: Option<usize>,
     ) -> PyResult<Self> {
         let instrument = instrument_of(&instrument);
-        let limits = limits(max_input_bytes, max_field_bytes, max_columns);
-        let opts = options(strict, None, limits)?;
+        let delimiter = None;
+        let args = read_args!(
+            strict,
+            delimiter,
+            encoding,
+            columns,
+            ignore_columns,
+            profile,
+            max_problems
+        );
+        let opts = args.options(limits(max_input_bytes, max_field_bytes, max_columns))?;
         let inner = py.detach(|| Survey::read_json_path(&path, instrument, &opts))?;
         Ok(PySurvey { inner })
     }
 
     /// Validates a list of records (dicts mapping column name to value), one per respondent.
-    /// Rows in problems are 1-based record numbers; the file is ``'<records>'``.
+    /// Rows in problems are 1-based record numbers; the file is ``source`` (``'<records>'``).
+    /// ``columns``, ``ignore_columns``, ``profile`` and ``max_problems`` as for :meth:`from_csv`.
     #[staticmethod]
-    #[pyo3(signature = (records, instrument=None, *, strict=true, max_field_bytes=None,
-        max_columns=None))]
+    #[pyo3(signature = (records, instrument=None, *, strict=true, columns=None,
+        ignore_columns=None, profile=None, max_problems=100, source=None,
+        max_field_bytes=None, max_columns=None))]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_records(
         py: Python<'_>,
         records: &Bound<'_, PyAny>,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        columns: Option<IndexMap<String, String>>,
+        ignore_columns: Option<Bound<'_, PyAny>>,
+        profile: Option<Bound<'_, PyAny>>,
+        max_problems: usize,
+        source: Option<&str>,
         max_field_bytes: Option<usize>,
         max_columns: Option<usize>,
     ) -> PyResult<Self> {
         let limits = limits(None, max_field_bytes, max_columns);
-        validate(
-            py,
-            convert::table_from_records("<records>", records, limits)?,
-            instrument,
+        let table = convert::table_from_records(source.unwrap_or("<records>"), records, limits)?;
+        let (delimiter, encoding) = (None, None);
+        let args = read_args!(
             strict,
-        )
+            delimiter,
+            encoding,
+            columns,
+            ignore_columns,
+            profile,
+            max_problems
+        );
+        validate(py, table, instrument, args)
     }
 
     /// Validates a dict of columns: column name → list, numpy array or pandas Series, all of one
     /// length. Numeric and bool numpy arrays are read without conversion; NaN is an empty cell.
-    /// Rows in problems are 1-based positions; the file is ``'<dict>'``.
+    /// Rows in problems are 1-based positions; the file is ``source`` (``'<dict>'``). The other
+    /// keywords as for :meth:`from_records`.
     #[staticmethod]
-    #[pyo3(signature = (data, instrument=None, *, strict=true))]
+    #[pyo3(signature = (data, instrument=None, *, strict=true, columns=None,
+        ignore_columns=None, profile=None, max_problems=100, source=None))]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_dict(
         py: Python<'_>,
         data: &Bound<'_, PyAny>,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        columns: Option<IndexMap<String, String>>,
+        ignore_columns: Option<Bound<'_, PyAny>>,
+        profile: Option<Bound<'_, PyAny>>,
+        max_problems: usize,
+        source: Option<&str>,
     ) -> PyResult<Self> {
-        validate(
-            py,
-            convert::table_from_mapping("<dict>", data)?,
-            instrument,
+        let table = convert::table_from_mapping(source.unwrap_or("<dict>"), data)?;
+        let (delimiter, encoding) = (None, None);
+        let args = read_args!(
             strict,
-        )
+            delimiter,
+            encoding,
+            columns,
+            ignore_columns,
+            profile,
+            max_problems
+        );
+        validate(py, table, instrument, args)
     }
 
     /// Validates a pandas DataFrame with one row per respondent (the index is ignored). ``None``,
     /// NaN, ``pd.NA`` and ``NaT`` are empty cells. Rows in problems are 1-based positions; the
-    /// file is ``'<pandas>'``.
+    /// file is ``source`` (``'<pandas>'``). The other keywords as for :meth:`from_records`.
     #[staticmethod]
-    #[pyo3(signature = (df, instrument=None, *, strict=true))]
+    #[pyo3(signature = (df, instrument=None, *, strict=true, columns=None,
+        ignore_columns=None, profile=None, max_problems=100, source=None))]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_pandas(
         py: Python<'_>,
         df: &Bound<'_, PyAny>,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        columns: Option<IndexMap<String, String>>,
+        ignore_columns: Option<Bound<'_, PyAny>>,
+        profile: Option<Bound<'_, PyAny>>,
+        max_problems: usize,
+        source: Option<&str>,
     ) -> PyResult<Self> {
-        validate(
-            py,
-            convert::table_from_dataframe("<pandas>", df)?,
-            instrument,
+        let table = convert::table_from_dataframe(source.unwrap_or("<pandas>"), df)?;
+        let (delimiter, encoding) = (None, None);
+        let args = read_args!(
             strict,
-        )
+            delimiter,
+            encoding,
+            columns,
+            ignore_columns,
+            profile,
+            max_problems
+        );
+        validate(py, table, instrument, args)
     }
 
     /// Validates Arrow data, one row per respondent: a pyarrow Table, or anything exporting the
     /// Arrow PyCapsule stream interface (``__arrow_c_stream__``: polars and pandas DataFrames).
     /// Columns are read from the Arrow buffers (strings and dictionaries by their codes). Needs
-    /// pyarrow. Rows in problems are 1-based positions; the file is ``'<arrow>'``.
+    /// pyarrow. Rows in problems are 1-based positions; the file is ``source`` (``'<arrow>'``).
+    /// The other keywords as for :meth:`from_records`.
     #[staticmethod]
-    #[pyo3(signature = (data, instrument=None, *, strict=true))]
+    #[pyo3(signature = (data, instrument=None, *, strict=true, columns=None,
+        ignore_columns=None, profile=None, max_problems=100, source=None))]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_arrow(
         py: Python<'_>,
         data: &Bound<'_, PyAny>,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        columns: Option<IndexMap<String, String>>,
+        ignore_columns: Option<Bound<'_, PyAny>>,
+        profile: Option<Bound<'_, PyAny>>,
+        max_problems: usize,
+        source: Option<&str>,
     ) -> PyResult<Self> {
-        validate(
-            py,
-            convert::table_from_arrow("<arrow>", data)?,
-            instrument,
+        let table = convert::table_from_arrow(source.unwrap_or("<arrow>"), data)?;
+        let (delimiter, encoding) = (None, None);
+        let args = read_args!(
             strict,
-        )
+            delimiter,
+            encoding,
+            columns,
+            ignore_columns,
+            profile,
+            max_problems
+        );
+        validate(py, table, instrument, args)
     }
 
     /// Reads a Parquet file with pyarrow and validates it as :meth:`from_arrow` does; problems
     /// name the file.
     #[staticmethod]
-    #[pyo3(signature = (path, instrument=None, *, strict=true))]
+    #[pyo3(signature = (path, instrument=None, *, strict=true, columns=None,
+        ignore_columns=None, profile=None, max_problems=100))]
+    #[allow(clippy::too_many_arguments)] // keyword options, as in Python
     fn from_parquet(
         py: Python<'_>,
         path: PathBuf,
         instrument: Option<Bound<'_, PyInstrument>>,
         strict: bool,
+        columns: Option<IndexMap<String, String>>,
+        ignore_columns: Option<Bound<'_, PyAny>>,
+        profile: Option<Bound<'_, PyAny>>,
+        max_problems: usize,
     ) -> PyResult<Self> {
         let parquet = py.import("pyarrow.parquet").map_err(|_| {
             pyo3::exceptions::PyImportError::new_err(
                 "reading Parquet needs pyarrow (pip install 'doe-democratie[arrow]')",
             )
         })?;
-        let table = parquet.call_method1("read_table", (&path,))?;
-        let source = path.display().to_string();
-        validate(
-            py,
-            convert::table_from_arrow(&source, &table)?,
-            instrument,
+        let data = parquet.call_method1("read_table", (&path,))?;
+        let table = convert::table_from_arrow(&path.display().to_string(), &data)?;
+        let (delimiter, encoding) = (None, None);
+        let args = read_args!(
             strict,
-        )
+            delimiter,
+            encoding,
+            columns,
+            ignore_columns,
+            profile,
+            max_problems
+        );
+        validate(py, table, instrument, args)
     }
 
     /// Number of respondents.
@@ -311,10 +411,18 @@ impl PySurvey {
             .collect()
     }
 
+    /// Input columns left out because they named nothing in the instrument and the read had
+    /// ``ignore_columns='unknown'``.
+    #[getter]
+    fn ignored_columns(&self) -> Vec<String> {
+        self.inner.validation_report().ignored_columns.clone()
+    }
+
     /// Counts per data column, in questionnaire order: a list of dicts with keys ``column``,
     /// ``question``, ``item`` (None for single-column questions), ``asked`` (was the column in
-    /// the input), ``answered``, ``dont_know``, ``missing`` and ``picked`` (multi-select options
-    /// only, else None). ``pandas.DataFrame(survey.item_summary())`` gives a table.
+    /// the input), ``answered``, ``dont_know``, ``missing``, ``picked`` (multi-select options
+    /// only, else None) and ``dropped`` (answers left out by a lenient read: invalid codes, too
+    /// many picks). ``pandas.DataFrame(survey.item_summary())`` gives a table.
     fn item_summary<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
         self.inner
             .item_summary()
@@ -329,6 +437,7 @@ impl PySurvey {
                 d.set_item("dont_know", s.dont_know)?;
                 d.set_item("missing", s.missing)?;
                 d.set_item("picked", s.picked)?;
+                d.set_item("dropped", s.dropped)?;
                 Ok(d)
             })
             .collect()

@@ -208,6 +208,29 @@ impl PyTable {
         &self.inner.measure
     }
 
+    /// Answers of this question lost when the data were read (a lenient read of a file with
+    /// invalid cells, skipped rows): a list of dicts with ``column`` (``None`` for skipped
+    /// rows), ``reason`` (the problem kind) and ``count``. Empty after a strict read.
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .warnings
+            .iter()
+            .map(|w| {
+                let d = PyDict::new(py);
+                d.set_item("column", w.column.as_deref())?;
+                d.set_item("reason", w.reason.as_str())?;
+                d.set_item("count", w.count)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// The warnings as one sentence in the table's language, ``None`` when nothing was dropped.
+    fn warning_text(&self) -> Option<String> {
+        self.inner.warning_text()
+    }
+
     /// What the table declares about its inference (Rust's ``Table::inference``): ``design``
     /// (in words), ``kind``, ``ci``, ``level``, ``frame_note``, ``adjust``, ``letters`` (group →
     /// letter) and ``tests`` (one dict per item: ``item``, ``method``, ``statistic``, ``df``,

@@ -55,6 +55,13 @@ impl Table {
             esc(&self.title),
             esc(&self.measure)
         );
+        if let Some(w) = self.warning_text() {
+            let _ = write!(
+                h,
+                "<p class=\"doe-democratie-warning\" style=\"color:#8a1c00\"><strong>⚠</strong> {}</p>",
+                esc(&w)
+            );
+        }
         let extra: &[&str] = if with {
             &["estimate", "interval", "n", ""]
         } else {

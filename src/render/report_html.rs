@@ -495,6 +495,7 @@ fn decimal(x: f64, places: usize) -> String {
 
 fn footnotes(table: &Table, spec: Option<&FigureSpec>) -> Vec<String> {
     let mut notes = Vec::new();
+    notes.extend(table.warning_text());
     notes.extend(base_note(table));
     notes.extend(missing_note(table));
     notes.push(rounding_note(table));

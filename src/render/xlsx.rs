@@ -596,10 +596,9 @@ fn ranked(table: &Table) -> Grid {
 fn footnotes(table: &Table, grid: &Grid) -> Vec<String> {
     let lang = table.labels.lang;
     let mut notes: Vec<String> = table
-        .rows
-        .first()
-        .map(|r| base_note(table, grid, r.unit))
+        .warning_text()
         .into_iter()
+        .chain(table.rows.first().map(|r| base_note(table, grid, r.unit)))
         .collect();
     if table.measure != "mean" {
         notes.push(

@@ -1,6 +1,7 @@
 """The malformed-input corpus (tests/data/malformed/expected.json) read through Python: strict reads
-raise ValidationError with the file's first problem; lenient reads report every expected problem
-(and still raise when the file cannot be read at all)."""
+raise ValidationError listing every problem of the file (with ``max_problems=1`` the first only);
+lenient reads report every expected problem (and still raise when the file cannot be read at
+all)."""
 
 from __future__ import annotations
 
@@ -52,18 +53,32 @@ def test_manifest_has_at_least_fifteen_files_of_both_formats() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
-def test_strict_read_raises_the_first_problem(case: dict[str, Any]) -> None:
+def test_strict_read_raises_with_every_problem(case: dict[str, Any]) -> None:
     with pytest.raises(dd.ValidationError) as info:
         read(CORPUS / case["file"], strict=True)
     problems = info.value.problems
-    assert len(problems) == 1, info.value.report
-    assert matches(problems[0], case["problems"][0], case["file"]), repr(problems[0])
+    assert len(problems) == len(case["problems"]), info.value.report
+    for problem, expected in zip(problems, case["problems"]):
+        assert matches(problem, expected, case["file"]), repr(problem)
     # The message names the location, so a user can find the cell.
     expected = case["problems"][0]
     if expected["row"] is not None:
         assert f"row {expected['row']}" in str(info.value)
     if expected["column"] is not None:
         assert f"column '{expected['column']}'" in str(info.value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_max_problems_stops_a_strict_read_at_the_first(case: dict[str, Any]) -> None:
+    path = CORPUS / case["file"]
+    with pytest.raises(dd.ValidationError) as info:
+        if path.suffix == ".json":
+            dd.Survey.from_json(path, max_problems=1)
+        else:
+            dd.Survey.from_csv(path, max_problems=1)
+    problems = info.value.problems
+    assert len(problems) == 1, info.value.report
+    assert matches(problems[0], case["problems"][0], case["file"]), repr(problems[0])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])

@@ -113,12 +113,12 @@ def test_unknown_column_and_missing_required_column(write: Writer) -> None:
 def test_from_records_problems_are_record_numbers() -> None:
     records: list[dict[str, object]] = [
         {"respondent_id": "a", "municipality": "GM1", f"{TYPICAL}.social_entrepreneurship": 1},
-        {"respondent_id": "b", "municipality": "GM1", SEED: "vaak"},
+        {"respondent_id": "b", "municipality": "GM1", SEED: "heel vaak"},
     ]
     with pytest.raises(dd.ValidationError) as info:
         dd.Survey.from_records(records)
     (p,) = info.value.problems
-    assert (p.kind, p.file, p.row, p.column, p.value) == ("invalid_code", "<records>", 2, SEED, "vaak")
+    assert (p.kind, p.file, p.row, p.column, p.value) == ("invalid_code", "<records>", 2, SEED, "heel vaak")
 
 
 def test_unknown_id_is_a_key_error(instrument: dd.Instrument) -> None:

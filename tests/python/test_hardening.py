@@ -51,7 +51,8 @@ def test_boolean_arrays_are_refused_in_grids_but_read_as_flags() -> None:
     }
     with pytest.raises(dd.ValidationError) as exc:
         dd.Survey.from_dict(data)
-    assert only_problem(exc).kind == "wrong_type"
+    # Strict mode lists every problem: both booleans, row by row.
+    assert [(p.kind, p.row) for p in exc.value.problems] == [("wrong_type", 1), ("wrong_type", 2)]
     flag = flag_column()
     df = pd.DataFrame({"respondent_id": ["1", "2"], "municipality": ["GM1", "GM1"], flag: [True, False]})
     survey = dd.Survey.from_pandas(df)

@@ -28,10 +28,16 @@ MESSY_CSV = (
 )
 
 
-def test_strict_stops_at_first_problem(write: Writer) -> None:
+def test_strict_lists_every_problem_and_stops_at_max_problems(write: Writer) -> None:
+    path = write("messy.csv", MESSY_CSV)
     with pytest.raises(dd.ValidationError) as info:
-        dd.Survey.from_csv(write("messy.csv", MESSY_CSV))
-    assert [p.kind for p in info.value.problems] == ["invalid_code"]
+        dd.Survey.from_csv(path)
+    kinds = ["invalid_code", "duplicate_respondent", "missing_municipality", "too_many_picks"]
+    assert [p.kind for p in info.value.problems] == kinds
+    with pytest.raises(dd.ValidationError) as info:
+        dd.Survey.from_csv(path, max_problems=2)
+    assert [p.kind for p in info.value.problems] == kinds[:2]
+    assert "reading stopped after 2 problems" in str(info.value)
 
 
 def test_lenient_keeps_valid_rows_and_lists_every_problem(write: Writer) -> None:

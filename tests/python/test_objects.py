@@ -176,6 +176,7 @@ def test_item_summary_shape(survey: dd.Survey) -> None:
         "dont_know": 1,
         "missing": 0,
         "picked": None,
+        "dropped": 0,
     }
     assert next(r for r in summary if r["column"] == "examples")["item"] is None
 
