@@ -16,7 +16,7 @@ cd "$root"
 
 seconds=${FUZZ_SECONDS:-30}
 parallel=${FUZZ_PARALLEL:-2}
-read -r -a targets <<<"${FUZZ_TARGETS:-csv json_records instrument report_spec end_to_end}"
+read -r -a targets <<<"${FUZZ_TARGETS:-csv json_records instrument report_spec end_to_end limesurvey}"
 # Debug assertions on: integer overflow panics instead of wrapping silently.
 build_flags=(-s none --debug-assertions)
 
@@ -51,6 +51,8 @@ seed() {
       cp src/report/doe_democratie_2013.json "$dir/builtin_2013.json"
       doc_example docs/report-format.md >"$dir/docs_example.json"
       cp fuzz/seeds/report_spec/* "$dir/" ;;
+    limesurvey)
+      cp fuzz/seeds/limesurvey/* "$dir/" ;;
   esac
 }
 
