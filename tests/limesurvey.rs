@@ -1005,13 +1005,20 @@ fn ignore_columns_leaves_headings_out() {
     let Error::Validation(report) = err else {
         panic!("expected a validation error");
     };
-    let columns: Vec<_> = report.problems.iter().map(|p| p.column.as_deref()).collect();
+    let columns: Vec<_> = report
+        .problems
+        .iter()
+        .map(|p| p.column.as_deref())
+        .collect();
     assert_eq!(columns, [Some("INZET[SQ009]")]);
     let mut unknown = options();
     unknown.read.ignore_columns = IgnoreColumns::Unknown;
     let s = ls.read_responses_csv_str(csv, &inst, &unknown).unwrap();
     assert_eq!(s.n_respondents(), 1);
-    assert_eq!(s.validation_report().ignored_columns, ["INZET[SQ009]", "EXTRA"]);
+    assert_eq!(
+        s.validation_report().ignored_columns,
+        ["INZET[SQ009]", "EXTRA"]
+    );
 }
 
 #[test]

@@ -7,10 +7,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
 
 use super::instrument::PyInstrument;
-use super::survey::PySurvey;
 use super::profile::ReadArgs;
+use super::survey::PySurvey;
 use crate::data::{LimeSurvey, Limits, ResponseOptions};
-use crate::Error;
+use crate::{Error, Instrument, Survey};
 
 /// A LimeSurvey survey structure: its languages, title and questions.
 ///
@@ -32,6 +32,30 @@ fn in_language(ls: LimeSurvey, language: Option<&str>) -> Result<PyLimeSurvey, E
         None => ls,
     };
     Ok(PyLimeSurvey { inner })
+}
+
+impl PyLimeSurvey {
+    /// Reads a response export with `instrument`, or the draft when none is given, with the GIL
+    /// released.
+    fn read_with(
+        &self,
+        py: Python<'_>,
+        instrument: Option<&Bound<'_, PyInstrument>>,
+        options: &ResponseOptions,
+        read: impl FnOnce(&LimeSurvey, &Instrument, &ResponseOptions) -> Result<Survey, Error> + Send,
+    ) -> PyResult<PySurvey> {
+        let draft;
+        let instrument = match instrument {
+            Some(i) => &i.get().inner,
+            None => {
+                draft = py.detach(|| self.inner.instrument())?;
+                &draft
+            }
+        };
+        let ls = &self.inner;
+        let inner = py.detach(|| read(ls, instrument, options))?;
+        Ok(PySurvey { inner })
+    }
 }
 
 /// The reading options of a response export.
@@ -193,17 +217,9 @@ impl PyLimeSurvey {
             ignore_columns.as_ref(),
             max_problems,
         )?;
-        let draft;
-        let instrument = match &instrument {
-            Some(i) => &i.get().inner,
-            None => {
-                draft = self.instrument(py)?.inner;
-                &draft
-            }
-        };
-        let ls = &self.inner;
-        let inner = py.detach(|| ls.read_responses_csv_path(&path, instrument, &options))?;
-        Ok(PySurvey { inner })
+        self.read_with(py, instrument.as_ref(), &options, |ls, i, o| {
+            ls.read_responses_csv_path(&path, i, o)
+        })
     }
 
     /// :meth:`read_responses` of the export's text (problems name ``'<csv>'``).
@@ -232,17 +248,9 @@ impl PyLimeSurvey {
             ignore_columns.as_ref(),
             max_problems,
         )?;
-        let draft;
-        let instrument = match &instrument {
-            Some(i) => &i.get().inner,
-            None => {
-                draft = self.instrument(py)?.inner;
-                &draft
-            }
-        };
-        let ls = &self.inner;
-        let inner = py.detach(|| ls.read_responses_csv_str(text, instrument, &options))?;
-        Ok(PySurvey { inner })
+        self.read_with(py, instrument.as_ref(), &options, |ls, i, o| {
+            ls.read_responses_csv_str(text, i, o)
+        })
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {

@@ -9,12 +9,12 @@
 
 use super::draft::{Draft, Target};
 use super::LimeSurvey;
+use crate::data::options::same_header;
+use crate::data::IgnoreColumns;
 use crate::data::{
     parse_csv, Cell, Problem, ProblemKind, RawTable, ReadOptions, RecordsBuilder, Survey,
     ValidationReport,
 };
-use crate::data::options::same_header;
-use crate::data::IgnoreColumns;
 use crate::error::{Error, Result};
 use crate::instrument::Instrument;
 
