@@ -254,7 +254,10 @@ fn run_spec(case: &Case) -> doe_democratie::Result<Outcome> {
     let text = String::from_utf8(bytes_of(&case.input)).expect("UTF-8");
     let spec = ReportSpec::from_json(&text)?;
     let survey = doe_democratie::datasets::doe_democratie_2013();
-    let report = spec.run(&survey)?;
+    // Strict: a figure whose question, item or net the data lacks is an error naming it (by
+    // default such a figure is left out of the report and listed in `Report::skipped`).
+    let strict = doe_democratie::report::RunOptions { strict: true };
+    let report = spec.run_with(&survey, &strict)?;
     let root = std::env::temp_dir().join(format!("dd-hostile-{}-{}", case.id, std::process::id()));
     let out = root.join("out");
     std::fs::create_dir_all(&out).expect("temp dir");

@@ -438,10 +438,13 @@ fn unknown_ids_in_a_figure_name_the_figure() {
         ),
     ] {
         let text = spec_with(&format!(r#"{{"id": "f1", "title": "t", {figure}}}"#));
-        let err = ReportSpec::from_json(&text)
-            .unwrap()
-            .run(&survey)
-            .unwrap_err();
+        let spec = ReportSpec::from_json(&text).unwrap();
+        // By default the figure is left out, with the reason; strict mode raises it.
+        let report = spec.run(&survey).unwrap();
+        assert!(report.tables.is_empty());
+        assert_eq!(report.skipped[0].figure, "f1");
+        let strict = doe_democratie::report::RunOptions { strict: true };
+        let err = spec.run_with(&survey, &strict).unwrap_err();
         let message = err.to_string();
         match err {
             Error::UnknownId {
@@ -480,4 +483,84 @@ fn write_dir_does_not_follow_a_symbolic_link_out_of_the_folder() {
         1,
         "nothing written"
     );
+}
+
+/// Issue 11, deliverable 3: a report specification run on a survey that lacks some of its
+/// questions (a later wave dropped them, or the file left them out) leaves exactly those figures
+/// out, each named with the reason; in strict mode the first one is an error naming it.
+#[test]
+fn figures_whose_question_the_survey_lacks_are_skipped_and_named() {
+    use doe_democratie::data::IgnoreColumns;
+    use doe_democratie::report::RunOptions;
+    use doe_democratie::{Instrument, ReadOptions, Survey};
+
+    let bundled = datasets::doe_democratie_2013();
+    let csv = bundled.respondents().unwrap().to_csv();
+    // A later instrument without two questions; the data still has their columns, left out.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&Instrument::doe_democratie_2013().to_json()).unwrap();
+    let dropped = ["attention_change", "challenges"];
+    json["questions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|q| !dropped.contains(&q["id"].as_str().unwrap()));
+    json["id"] = "later_wave".into();
+    let later = Instrument::from_json(&json.to_string()).unwrap();
+    let options = ReadOptions {
+        ignore_columns: IgnoreColumns::Unknown,
+        ..ReadOptions::default()
+    };
+    let survey = Survey::read_csv_str(&csv, &later, &options).unwrap();
+    // And a question of the instrument that the data does not have at all.
+    let support: Vec<String> = Instrument::doe_democratie_2013()
+        .columns()
+        .iter()
+        .filter(|c| c.name.starts_with("support_need."))
+        .map(|c| c.name.clone())
+        .collect();
+    let options = ReadOptions {
+        ignore_columns: IgnoreColumns::Listed(support),
+        ..ReadOptions::default()
+    };
+    let survey_b =
+        Survey::read_csv_str(&csv, &Instrument::doe_democratie_2013(), &options).unwrap();
+
+    let spec = ReportSpec::doe_democratie_2013();
+    for (survey, missing, why) in [
+        (&survey, &dropped[..], "is not in instrument 'later_wave'"),
+        (&survey_b, &["support_need"][..], "was not asked"),
+    ] {
+        let report = spec.run(survey).unwrap();
+        let expected: Vec<&str> = spec
+            .figures
+            .iter()
+            .filter(|f| missing.contains(&f.question.as_str()))
+            .map(|f| f.id.as_str())
+            .collect();
+        assert!(!expected.is_empty());
+        let skipped: Vec<&str> = report.skipped.iter().map(|s| s.figure.as_str()).collect();
+        assert_eq!(skipped, expected);
+        assert!(
+            report.skipped.iter().all(|s| s.reason.contains(why)),
+            "{:?}",
+            report.skipped
+        );
+        assert_eq!(report.tables.len() + skipped.len(), spec.figures.len());
+        // The figures that ran are the bundled report's, unchanged.
+        let full = spec.run(&bundled).unwrap();
+        for t in &report.tables {
+            assert_eq!(t.rows, full.table(&t.id).unwrap().rows, "{}", t.id);
+        }
+        let html = report.to_html().unwrap();
+        assert!(html.contains("Overgeslagen figuren"));
+        assert!(html.contains(&format!("data-figure=\"{}\"", expected[0])));
+        let err = spec
+            .run_with(survey, &RunOptions { strict: true })
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("figure '{}'", expected[0])),
+            "{err}"
+        );
+    }
 }

@@ -385,7 +385,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     print(file=out)
     print_problems(survey.problems, out)
 
-    report = spec.run(survey)
+    report = spec.run(survey, strict=args.strict)
     written = report.write_dir(
         args.out, template_dir=args.templates, data_source=data_source,
         bundled=args.data is None,
@@ -396,13 +396,15 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     print(file=out)
     print(f"report: {shown(spec.title, 100)}", file=out)
     ids = [shown(t.id) for t in report.tables]
-    width = max(map(len, ids)) if ids else 0
+    width = max(map(len, ids + [shown(s["figure"]) for s in report.skipped]), default=0)
     for id_, t in zip(ids, report.tables):
         print(f"  {id_:<{width}}  {len(t):>4} rows  {shown(t.title, 90)}", file=out)
+    for skip in report.skipped:
+        print(f"  {shown(skip['figure']):<{width}}  skipped: {shown(skip['reason'], 200)}", file=out)
     if report.tables:
-        first = report.table("fig_3_3") if "fig_3_3" in spec.figure_ids() else report.tables[0]
+        wanted = [t for t in report.tables if t.id == "fig_3_3"]
         print(file=out)
-        print(render(first), file=out)
+        print(render(wanted[0] if wanted else report.tables[0]), file=out)
     print(file=out)
     csvs = sum(1 for name in written if name.endswith(".csv"))
     print(
@@ -462,6 +464,9 @@ def parser() -> argparse.ArgumentParser:
                    help="folder of HTML report templates that replace the built-in ones of the "
                    "same name (report.html, title.html, figure.html, methods.html, "
                    "inconsistencies.html, style.css; see docs/report-format.md)")
+    r.add_argument("--strict", action="store_true",
+                   help="stop at a figure whose question the data lacks (default: leave it out "
+                   "and say so in the report)")
     r.add_argument("--xlsx", type=Path, metavar="FILE", help="also write the report as an "
                    "Excel workbook at FILE: an index sheet and one sheet per figure with its chart (the folder "
                    "must exist; --out is written first)")

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyType};
 
 use super::survey::PySurvey;
 use super::table::PyTable;
 use crate::render::HtmlOptions;
-use crate::report::{Report, ReportSpec};
+use crate::report::{Report, ReportSpec, RunOptions};
 
 /// A report specification: a list of figures, each a question, a measure (frequencies, a net
 /// such as the top-2 box, or mentions) and options (consolidation rules, breakdown, items).
@@ -64,12 +64,21 @@ impl PyReportSpec {
         self.inner.figures.iter().map(|f| f.id.as_str()).collect()
     }
 
-    /// Computes every figure over ``survey`` (with the GIL released). Raises UnknownIdError (its
-    /// ``figure`` attribute set) or InvalidArgumentError, naming the figure, if a figure does not
-    /// fit the survey's instrument.
-    fn run(&self, py: Python<'_>, survey: &Bound<'_, PySurvey>) -> PyResult<PyReport> {
+    /// Computes every figure over ``survey`` (with the GIL released). A figure whose question
+    /// is not in the survey's instrument, was not asked in the data, or lacks the figure's items
+    /// or net is left out and listed in :attr:`Report.skipped`; with ``strict=True`` it raises
+    /// (UnknownIdError with its ``figure`` attribute set, or InvalidArgumentError naming the
+    /// figure). Other faults of a figure raise in both modes.
+    #[pyo3(signature = (survey, *, strict=false))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        survey: &Bound<'_, PySurvey>,
+        strict: bool,
+    ) -> PyResult<PyReport> {
         let survey = &survey.get().inner;
-        let inner = py.detach(|| self.inner.run(survey))?;
+        let options = RunOptions { strict };
+        let inner = py.detach(|| self.inner.run_with(survey, &options))?;
         Ok(PyReport { inner })
     }
 
@@ -116,6 +125,24 @@ impl PyReport {
         PyReportSpec {
             inner: self.inner.spec.clone(),
         }
+    }
+
+    /// The figures left out because the survey has no data for them: dicts with ``figure``,
+    /// ``title``, ``question`` and ``reason``, in spec order.
+    #[getter]
+    fn skipped<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .skipped
+            .iter()
+            .map(|s| {
+                let d = PyDict::new(py);
+                d.set_item("figure", &s.figure)?;
+                d.set_item("title", &s.title)?;
+                d.set_item("question", &s.question)?;
+                d.set_item("reason", &s.reason)?;
+                Ok(d)
+            })
+            .collect()
     }
 
     /// One table per figure, in spec order.

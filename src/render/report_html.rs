@@ -19,7 +19,7 @@ use crate::analysis::{Base, Row, Table};
 use crate::consolidate::Policy;
 use crate::error::{Error, Result};
 use crate::instrument::Unit;
-use crate::report::{FigureSpec, Report};
+use crate::report::{FigureSpec, Report, SkippedFigure};
 
 /// The built-in templates, by file name. A file of the same name in
 /// [`HtmlOptions::template_dir`] replaces one; `report.html` is the page and includes the others.
@@ -178,6 +178,8 @@ struct PageContext {
     data_source: String,
     bases: Bases,
     figures: Vec<FigureView>,
+    /// Figures left out because the survey has no data for them (`Report::skipped`).
+    skipped: Vec<SkippedFigure>,
     methods: Methods,
 }
 
@@ -270,6 +272,7 @@ fn page_context(report: &Report, options: &HtmlOptions) -> Value {
         data_source: options.data_source.clone().unwrap_or_default(),
         bases: largest_bases(&report.tables),
         figures,
+        skipped: report.skipped.clone(),
         methods: methods(report),
     }))
 }

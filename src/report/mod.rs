@@ -56,6 +56,58 @@ pub struct FigureSpec {
 }
 
 impl FigureSpec {
+    /// Why the survey has no data for the figure's question, if it has none: the question is not
+    /// in its instrument, or none of the question's columns was in the input.
+    fn lacking(&self, survey: &Survey) -> Option<String> {
+        let instrument = survey.instrument();
+        let Some(qi) = instrument.questions().get_index_of(&self.question) else {
+            return Some(format!(
+                "question '{}' is not in instrument '{}'",
+                file::shown(&self.question),
+                instrument.id()
+            ));
+        };
+        let asked = instrument
+            .columns()
+            .iter()
+            .enumerate()
+            .any(|(pos, c)| c.question == qi && survey.responses().is_asked(pos));
+        (!asked).then(|| {
+            format!(
+                "question '{}' was not asked: none of its columns is in the data",
+                file::shown(&self.question)
+            )
+        })
+    }
+
+    /// [`FigureSpec::run`] when the survey has data for the figure; else the error naming it. A
+    /// question the instrument lacks is left to `run`, whose error lists the known ones.
+    fn run_if_asked(&self, survey: &Survey) -> Result<Table> {
+        let known = survey.instrument().questions().contains_key(&self.question);
+        match self.lacking(survey) {
+            Some(reason) if known => Err(Error::InvalidArgument {
+                name: "survey",
+                message: format!("figure '{}': {reason}", file::shown(&self.id)),
+            }),
+            _ => self.run(survey),
+        }
+    }
+
+    /// The note for leaving this figure out after `e`, if `e` says the survey lacks what the
+    /// figure needs (its question, an item or the net); `None` for any other fault.
+    fn skip_for(&self, survey: &Survey, e: &Error) -> Option<SkippedFigure> {
+        let reason = match e {
+            Error::UnknownId { kind, .. } if matches!(*kind, "item" | "net") => e.to_string(),
+            _ => self.lacking(survey)?,
+        };
+        Some(SkippedFigure {
+            figure: self.id.clone(),
+            title: self.title.clone(),
+            question: self.question.clone(),
+            reason,
+        })
+    }
+
     /// Computes the figure's table. Errors that come from the figure's question, net, items or
     /// options name the figure (the `figure` of [`Error::UnknownId`], or the message of
     /// [`Error::InvalidArgument`]).
@@ -103,7 +155,8 @@ pub struct ReportSpec {
     pub figures: Vec<FigureSpec>,
 }
 
-/// A computed report: the spec and one table per figure.
+/// A computed report: the spec, one table per figure that fits the survey, and the figures left
+/// out because their question is not in the survey.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
@@ -111,6 +164,33 @@ pub struct Report {
     pub spec: ReportSpec,
     /// One table per figure, in spec order.
     pub tables: Vec<Table>,
+    /// The figures left out, in spec order (a run in strict mode fails instead).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedFigure>,
+}
+
+/// A figure a report left out: the survey has no data for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedFigure {
+    /// The figure's id.
+    pub figure: String,
+    /// The figure's title.
+    pub title: String,
+    /// The question it needs.
+    pub question: String,
+    /// Why it was left out, e.g. `question 'attention_change' is not in instrument 'x'`.
+    pub reason: String,
+}
+
+/// How a report specification is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RunOptions {
+    /// Fail on the first figure whose question, items or net the survey lacks, naming the
+    /// figure (`true`), or leave such figures out and list them in [`Report::skipped`]
+    /// (`false`, the default). Other faults of a figure (a breakdown that does not apply, an
+    /// invalid option) fail in both modes.
+    pub strict: bool,
 }
 
 impl ReportSpec {
@@ -154,15 +234,31 @@ impl ReportSpec {
 
     /// [Checks](ReportSpec::check) the specification and runs every figure over `survey`.
     pub fn run(&self, survey: &Survey) -> Result<Report> {
+        self.run_with(survey, &RunOptions::default())
+    }
+
+    /// Computes every figure over `survey`. A figure whose question is not in the survey's
+    /// instrument, whose question was not asked in the data, or whose items or net the question
+    /// lacks (a later wave that dropped or changed a question) is left out and listed in
+    /// [`Report::skipped`]; with `options.strict` it is an error naming the figure.
+    pub fn run_with(&self, survey: &Survey, options: &RunOptions) -> Result<Report> {
         self.check()?;
-        let tables = self
-            .figures
-            .iter()
-            .map(|f| f.run(survey))
-            .collect::<Result<Vec<_>>>()?;
+        let mut tables = Vec::with_capacity(self.figures.len());
+        let mut skipped = Vec::new();
+        for figure in &self.figures {
+            match figure.run_if_asked(survey) {
+                Ok(table) => tables.push(table),
+                Err(e) if !options.strict => match figure.skip_for(survey, &e) {
+                    Some(skip) => skipped.push(skip),
+                    None => return Err(e),
+                },
+                Err(e) => return Err(e),
+            }
+        }
         Ok(Report {
             spec: self.clone(),
             tables,
+            skipped,
         })
     }
 }

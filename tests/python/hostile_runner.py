@@ -109,7 +109,9 @@ def read_options(case: dict[str, Any]) -> dict[str, Any]:
 
 def run_spec(case: dict[str, Any], tmp: Path) -> int:
     spec = dd.ReportSpec.from_json(input_bytes(case["input"]).decode("utf-8"))
-    report = spec.run(dd.datasets.doe_democratie_2013())
+    # Strict: a figure whose question, item or net the data lacks is an error naming it (by
+    # default such a figure is left out of the report and listed in `report.skipped`).
+    report = spec.run(dd.datasets.doe_democratie_2013(), strict=True)
     out = tmp / "out"
     out.mkdir()
     try:

@@ -4,6 +4,7 @@ tables, HTML and pickling."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import pickle
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 import doe_democratie as dd
 from doe_democratie import datasets
+from doe_democratie.__main__ import EXIT_ERROR, main
 
 
 @pytest.fixture(scope="module")
@@ -246,11 +248,40 @@ def test_unknown_ids_name_the_figure(
 ) -> None:
     """Issue 6, defect 13: the figure id that docs/report-format.md promises."""
     spec = dd.ReportSpec.from_json(_one_figure({**_figure("f1"), **figure}))
+    # By default the figure is left out and listed; strict mode raises (issue 11).
+    assert [s["figure"] for s in spec.run(survey).skipped] == ["f1"]
     with pytest.raises(dd.UnknownIdError) as info:
-        spec.run(survey)
+        spec.run(survey, strict=True)
     assert isinstance(info.value, KeyError)
     assert (info.value.kind, info.value.id, info.value.figure) == (kind, id, "f1")
     assert str(info.value).startswith(f"figure 'f1': unknown {kind} '{id}'")
     with pytest.raises(dd.UnknownIdError) as other:
         survey.frequencies("strategy_usage")
     assert other.value.figure is None
+
+
+def test_figures_whose_question_the_data_lacks_are_skipped(tmp_path: Path) -> None:
+    bundled = datasets.doe_democratie_2013()
+    df = bundled.respondents().to_pandas()
+    without = df[[c for c in df.columns if not c.startswith("support_need.")]]
+    survey = dd.Survey.from_pandas(without)
+    spec = dd.ReportSpec.doe_democratie_2013()
+    report = spec.run(survey)
+    expected = [f for f in spec.figure_ids() if f in {s["figure"] for s in report.skipped}]
+    assert expected and [s["figure"] for s in report.skipped] == expected
+    assert all(s["question"] == "support_need" for s in report.skipped)
+    assert "was not asked" in report.skipped[0]["reason"]
+    assert len(report) + len(report.skipped) == len(spec)
+    assert "Overgeslagen figuren" in report.to_html()
+    with pytest.raises(dd.InvalidArgumentError, match=f"figure '{expected[0]}'"):
+        spec.run(survey, strict=True)
+    # The command line says which figures it left out.
+    data = tmp_path / "zonder_ondersteuning.csv"
+    data.write_text(without.to_csv(index=False), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["report", "--data", str(data), "--out", str(tmp_path / "out")], out) == 0
+    assert f"{expected[0]}" in out.getvalue()
+    assert "skipped: question 'support_need' was not asked" in out.getvalue()
+    argv = ["report", "--data", str(data), "--out", str(tmp_path / "out2"), "--strict"]
+    assert main(argv, io.StringIO()) == EXIT_ERROR
+    assert not (tmp_path / "out2").exists()
