@@ -421,17 +421,21 @@ fn attribute_target(name: &str) -> Option<Target> {
     })
 }
 
-/// The instrument column `name` names: `<question>.<item>` with the item given by id, or by a
-/// label or alias of the item.
+/// The instrument column `name` names: `<question>.<item>` with the item given by its id as
+/// written, or by a label, short label or alias (compared folded). Ids stay exact, as column
+/// names are everywhere else: `Seed_Money` is no way of writing `seed_money`.
 fn column_target(name: &str, instrument: &Instrument) -> Option<usize> {
     if let Some(pos) = instrument.column_position(name) {
         return Some(pos);
     }
     let (q, item) = name.split_once('.')?;
     let question = instrument.questions().get(q)?;
-    let i = find_named(question.items(), item)?;
-    let id = &question.items().get(i)?.id;
-    instrument.column_position(&format!("{q}.{id}"))
+    let key = fold(item);
+    let found = question
+        .items()
+        .iter()
+        .find(|i| i.names().into_iter().any(|n| fold(n) == key))?;
+    instrument.column_position(&format!("{q}.{}", found.id))
 }
 
 /// Headers that name an instrument column under another name: header → column.
