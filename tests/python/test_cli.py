@@ -194,13 +194,18 @@ def test_report_with_misspelt_spec_key_exits_2(tmp_path: Path, write: Writer,
     assert not (tmp_path / "o").exists()
 
 
-def test_report_with_unknown_question_exits_2_naming_the_figure(
+def test_report_with_unknown_question_skips_it_or_with_strict_exits_2_naming_the_figure(
     tmp_path: Path, write: Writer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     spec = write("spec.json", _spec([_figure("f1", question="strategy_usage")]))
-    assert main(["report", "--spec", str(spec), "--out", str(tmp_path / "o")], io.StringIO()) == 2
+    # By default the figure is left out and the command says why (issue 11).
+    out = io.StringIO()
+    assert main(["report", "--spec", str(spec), "--out", str(tmp_path / "o")], out) == 0
+    assert "f1  skipped: question 'strategy_usage' is not in instrument" in out.getvalue()
+    argv = ["report", "--spec", str(spec), "--out", str(tmp_path / "strict"), "--strict"]
+    assert main(argv, io.StringIO()) == 2
     assert "error: figure 'f1': unknown question 'strategy_usage'" in capsys.readouterr().err
-    assert not (tmp_path / "o").exists()
+    assert not (tmp_path / "strict").exists()
 
 
 def test_report_with_non_utf8_spec_exits_2(tmp_path: Path, write: Writer) -> None:
