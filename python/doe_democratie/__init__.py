@@ -35,6 +35,7 @@ All classes are implemented in Rust (``doe_democratie._core``); this package onl
 """
 
 from ._core import (
+    ATTRIBUTE_COLUMNS,
     Chart,
     DataTable,
     DoeDemocratieError,
@@ -60,6 +61,7 @@ from ._core import (
 from . import datasets, spss  # spss imports pyreadstat only when a function is called
 
 __all__ = [
+    "ATTRIBUTE_COLUMNS",
     "Chart",
     "DataTable",
     "DoeDemocratieError",

@@ -10,6 +10,7 @@ from typing_extensions import NotRequired, Required
 
 __all__ = [
     "__version__",
+    "ATTRIBUTE_COLUMNS",
     "Instrument",
     "Survey",
     "Problem",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 __version__: str
+ATTRIBUTE_COLUMNS: tuple[str, ...]
 
 _StrPath = str | os.PathLike[str]
 _Encoding = Literal[
@@ -701,6 +703,9 @@ class Report:
 
 def _dataset(name: Literal["doe_democratie_2013"]) -> Survey:
     """A bundled dataset by name; use ``doe_democratie.datasets``."""
+
+def _fold(text: str) -> str:
+    """A name as the library compares labels and aliases (case, accents, width ignored)."""
 
 # --- population frames and weights -----------------------------------------------------------
 

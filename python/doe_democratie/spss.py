@@ -87,7 +87,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from ._core import Instrument, Problem, Survey, ValidationError, __version__
+from ._core import ATTRIBUTE_COLUMNS, Instrument, Problem, Survey, ValidationError, __version__
+from ._core import _fold
 
 __all__ = [
     "FLAG_LABELS",
@@ -113,15 +114,7 @@ _MAX_VALUE_LABEL_BYTES = 120
 _MAX_FILE_LABEL_BYTES = 64
 _MAX_NOTE_BYTES = 80
 _MAX_CODE = 65534  # 65535 marks an empty cell in the store
-_ATTRIBUTES = (
-    "respondent_id",
-    "municipality",
-    "municipality_name",
-    "role",
-    "inhabitants",
-    "size_class",
-    "province",
-)
+_ATTRIBUTES = ATTRIBUTE_COLUMNS
 #: Attributes whose values are levels of the instrument (value labels map codes to them).
 _LEVEL_ATTRIBUTES = {"role": "roles", "province": "provinces", "size_class": "size_classes"}
 _ATTRIBUTE_LABELS_NL = {
@@ -390,19 +383,6 @@ def _codes(key: _Key) -> dict[float, int]:
         used.add(code)
         codes[e.value] = code
     return codes
-
-
-_INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
-
-
-def _fold(text: str) -> str:
-    """A name as the library compares it (Rust ``instrument::fold``): invisible characters
-    dropped, compatibility forms and accents reduced, lower case, white space runs made one."""
-    visible = "".join(c for c in text if c not in _INVISIBLE)
-    bare = "".join(
-        c for c in unicodedata.normalize("NFKD", visible) if not unicodedata.category(c).startswith("M")
-    )
-    return " ".join(bare.lower().split())
 
 
 @dataclass

@@ -104,13 +104,13 @@ pub fn validate(
         source: table.source(),
         problems: Vec::new(),
     };
-    let mut ignored = Vec::new();
-    let outcome = run(&table, instrument, options, &mut ignored, &mut sink);
+    let mut notes = HeaderNotes::default();
+    let outcome = run(&table, instrument, options, &mut notes, &mut sink);
     let truncated = sink.full();
     let report = ValidationReport {
         problems: sink.problems,
-        ignored_columns: ignored,
-        mapped_columns: mapped_columns(&table, instrument, options),
+        ignored_columns: notes.ignored,
+        mapped_columns: notes.mapped,
         truncated,
     };
     let refused = if options.strict {
@@ -438,21 +438,13 @@ fn column_target(name: &str, instrument: &Instrument) -> Option<usize> {
     instrument.column_position(&format!("{q}.{}", found.id))
 }
 
-/// Headers that name an instrument column under another name: header → column.
-fn mapped_columns(
-    table: &RawTable,
-    instrument: &Instrument,
-    options: &ReadOptions,
-) -> BTreeMap<String, String> {
-    let mut mapped = BTreeMap::new();
-    for header in table.names() {
-        let name = mapped_name(header, options).unwrap_or(header);
-        let column = column_target(name, instrument).and_then(|pos| instrument.columns().get(pos));
-        if let Some(column) = column.filter(|c| c.name != *header) {
-            mapped.insert(header.clone(), column.name.clone());
-        }
-    }
-    mapped
+/// What reading the header found besides the targets, for the validation report.
+#[derive(Default)]
+struct HeaderNotes {
+    /// Unknown headers left out under `IgnoreColumns::Unknown`.
+    ignored: Vec<String>,
+    /// Headers that name an instrument column under another name: header → column.
+    mapped: BTreeMap<String, String>,
 }
 
 /// The instrument column or attribute `options.columns` maps `header` to, if it maps it.
@@ -573,10 +565,10 @@ impl<'i> Layout<'i> {
         table: &RawTable,
         instrument: &'i Instrument,
         options: &ReadOptions,
-        ignored: &mut Vec<String>,
+        notes: &mut HeaderNotes,
         sink: &mut Sink<'_>,
     ) -> std::result::Result<Self, Stop> {
-        let targets = header_targets(table, instrument, options, ignored, sink)?;
+        let targets = header_targets(table, instrument, options, &mut notes.ignored, sink)?;
         let find_target = |t: Target| targets.iter().position(|&x| x == t);
         let id_col = find_target(Target::RespondentId);
         let muni_col = find_target(Target::Municipality);
@@ -598,6 +590,12 @@ impl<'i> Layout<'i> {
         for (j, t) in targets.iter().enumerate() {
             if let Target::Column(pos) = t {
                 input_of.insert(*pos, j);
+                let column = instrument.columns().get(*pos).map(|c| c.name.as_str());
+                if let (Some(header), Some(column)) = (table.names().get(j), column) {
+                    if header != column {
+                        notes.mapped.insert(header.clone(), column.to_string());
+                    }
+                }
             }
         }
         let (mut coded, mut texts) = (Vec::new(), Vec::new());
@@ -1150,13 +1148,13 @@ fn run(
     table: &RawTable,
     instrument: &Instrument,
     options: &ReadOptions,
-    ignored: &mut Vec<String>,
+    notes: &mut HeaderNotes,
     sink: &mut Sink<'_>,
 ) -> Step<Responses> {
     for p in table.problems() {
         sink.push(p.clone())?;
     }
-    let layout = Layout::new(table, instrument, options, ignored, sink)?;
+    let layout = Layout::new(table, instrument, options, notes, sink)?;
     let mut store = Store::new(table.len());
     let cap = sink
         .strict

@@ -58,76 +58,79 @@ pub fn fold(text: &str) -> String {
 pub trait Named {
     /// The stable id.
     fn id(&self) -> &str;
-    /// The Dutch and English labels (and short labels) followed by the aliases: every name
-    /// besides the id. The aliases come last.
-    fn names(&self) -> Vec<&str>;
+    /// The Dutch labels (label, then short label where there is one), as printed.
+    fn labels_nl(&self) -> Vec<&str>;
+    /// The English labels, as `labels_nl`.
+    fn labels_en(&self) -> Vec<&str>;
+    /// The Dutch aliases.
+    fn aliases_nl(&self) -> &[String];
+    /// The English aliases.
+    fn aliases_en(&self) -> &[String];
+
+    /// The labels, Dutch then English.
+    fn labels(&self) -> Vec<&str> {
+        let mut labels = self.labels_nl();
+        labels.extend(self.labels_en());
+        labels
+    }
     /// The aliases, Dutch then English.
-    fn aliases(&self) -> Vec<&str>;
-    /// What a user may type, for messages: the Dutch label, then the Dutch aliases.
-    fn typed_nl(&self) -> Vec<&str>;
+    fn aliases(&self) -> Vec<&str> {
+        self.aliases_nl()
+            .iter()
+            .chain(self.aliases_en())
+            .map(String::as_str)
+            .collect()
+    }
+    /// Every name besides the id: the labels, then the aliases.
+    fn names(&self) -> Vec<&str> {
+        let mut names = self.labels();
+        names.extend(self.aliases());
+        names
+    }
+    /// What a user may type, for messages: the Dutch labels, then the Dutch aliases.
+    fn typed_nl(&self) -> Vec<&str> {
+        let mut typed = self.labels_nl();
+        typed.extend(self.aliases_nl().iter().map(String::as_str));
+        typed
+    }
 }
 
 /// Every named part of an instrument has `id`, `label_nl`, `label_en`, `aliases_nl` and
-/// `aliases_en`.
+/// `aliases_en`; `$short` adds the short labels a type has (an item's chart label, which is
+/// often a spreadsheet's column header).
 macro_rules! named {
-    ($($t:ty),*) => {$(
+    ($t:ty $(, $short_nl:ident, $short_en:ident)?) => {
         impl Named for $t {
             fn id(&self) -> &str {
                 &self.id
             }
-            fn names(&self) -> Vec<&str> {
-                [self.label_nl.as_str(), self.label_en.as_str()]
-                    .into_iter()
-                    .chain(self.aliases_nl.iter().map(String::as_str))
-                    .chain(self.aliases_en.iter().map(String::as_str))
-                    .collect()
+            fn labels_nl(&self) -> Vec<&str> {
+                #[allow(unused_mut)]
+                let mut labels = vec![self.label_nl.as_str()];
+                $(labels.extend(self.$short_nl.as_deref());)?
+                labels
             }
-            fn aliases(&self) -> Vec<&str> {
-                self.aliases_nl
-                    .iter()
-                    .chain(&self.aliases_en)
-                    .map(String::as_str)
-                    .collect()
+            fn labels_en(&self) -> Vec<&str> {
+                #[allow(unused_mut)]
+                let mut labels = vec![self.label_en.as_str()];
+                $(labels.extend(self.$short_en.as_deref());)?
+                labels
             }
-            fn typed_nl(&self) -> Vec<&str> {
-                std::iter::once(self.label_nl.as_str())
-                    .chain(self.aliases_nl.iter().map(String::as_str))
-                    .collect()
+            fn aliases_nl(&self) -> &[String] {
+                &self.aliases_nl
+            }
+            fn aliases_en(&self) -> &[String] {
+                &self.aliases_en
             }
         }
-    )*};
+    };
 }
 
-named!(Level, SizeClass, Category, MissingCode);
-
-/// An item is also named by its short labels (a spreadsheet's column header is often the
-/// chart's label).
-impl Named for Item {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn names(&self) -> Vec<&str> {
-        [self.label_nl.as_str(), self.label_en.as_str()]
-            .into_iter()
-            .chain(self.short_label_nl.as_deref())
-            .chain(self.short_label_en.as_deref())
-            .chain(self.aliases())
-            .collect()
-    }
-    fn aliases(&self) -> Vec<&str> {
-        self.aliases_nl
-            .iter()
-            .chain(&self.aliases_en)
-            .map(String::as_str)
-            .collect()
-    }
-    fn typed_nl(&self) -> Vec<&str> {
-        std::iter::once(self.label_nl.as_str())
-            .chain(self.short_label_nl.as_deref())
-            .chain(self.aliases_nl.iter().map(String::as_str))
-            .collect()
-    }
-}
+named!(Level);
+named!(SizeClass);
+named!(Category);
+named!(MissingCode);
+named!(Item, short_label_nl, short_label_en);
 
 /// Finds a level by id, label or alias, compared [`fold`]ed. Ids are matched first: when one
 /// level's label is another level's id, the id wins, so the id a survey stores reads back as
@@ -150,10 +153,7 @@ pub(crate) fn check_aliases<T: Named>(at: &str, levels: &[T]) -> Result<()> {
     // Ids and labels first, so an alias listed early cannot claim a later level's label.
     let mut owner: HashMap<String, &str> = HashMap::new();
     for l in levels {
-        let n_aliases = l.aliases().len();
-        let names = l.names();
-        let labels = &names[..names.len() - n_aliases];
-        for name in std::iter::once(l.id()).chain(labels.iter().copied()) {
+        for name in std::iter::once(l.id()).chain(l.labels()) {
             owner.entry(fold(name)).or_insert(l.id());
         }
     }

@@ -212,10 +212,9 @@ impl Scale {
             .chain(missing.iter().map(|m| (m.code, m as &dyn Named, "missing")));
         for (code, named, part) in entries {
             let cid = named.id();
-            let (nl, en) = match named.names().as_slice() {
-                [nl, en, ..] => (*nl, *en),
-                _ => ("", ""),
-            };
+            // A category's or missing code's label (it has no short label).
+            let nl = named.labels_nl().first().copied().unwrap_or_default();
+            let en = named.labels_en().first().copied().unwrap_or_default();
             let at = format!("{at}.{part}[{cid}]");
             check_id(&at, cid)?;
             if code == NO_ANSWER {

@@ -59,6 +59,13 @@ pub(crate) fn from_state<T: DeserializeOwned + Send>(
     })
 }
 
+/// A name as the library compares labels and aliases ([`crate::instrument::fold`]), for the
+/// Python readers that must keep names apart the same way (`doe_democratie.spss`).
+#[pyfunction]
+fn _fold(text: &str) -> String {
+    crate::instrument::fold(text)
+}
+
 /// A bundled dataset by name (``'doe_democratie_2013'``: the synthetic reconstruction of the
 /// 2013 microdata). Use :func:`doe_democratie.datasets.doe_democratie_2013`.
 #[pyfunction]
@@ -78,6 +85,11 @@ fn _dataset(name: &str) -> PyResult<survey::PySurvey> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The reserved attribute column names, for Python code that maps other formats onto them.
+    m.add(
+        "ATTRIBUTE_COLUMNS",
+        pyo3::types::PyTuple::new(m.py(), crate::instrument::ATTRIBUTE_COLUMNS)?,
+    )?;
     m.add_class::<instrument::PyInstrument>()?;
     m.add_class::<survey::PySurvey>()?;
     m.add_class::<profile::PyImportProfile>()?;
@@ -94,6 +106,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // Private: set as an attribute so it stays out of `__all__` (the package re-exports all of
     // `__all__`); `doe_democratie.datasets` is its public face.
     m.setattr("_dataset", wrap_pyfunction!(_dataset, m)?)?;
+    m.setattr("_fold", wrap_pyfunction!(_fold, m)?)?;
     errors::register(m)?;
     Ok(())
 }
